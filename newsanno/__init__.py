@@ -1,0 +1,1 @@
+"""newsanno: hand-annotated news articles as a validated, deterministic Hugging Face dataset."""

@@ -1,0 +1,62 @@
+"""The layout of a raw corpus: ``<root>/<document_id>/{source.txt,text.txt,document.json,annotations.json}``."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from newsanno.problems import Problem
+
+SOURCE = "source.txt"
+TEXT = "text.txt"
+DOCUMENT = "document.json"
+ANNOTATIONS = "annotations.json"
+FILES = (SOURCE, TEXT, DOCUMENT, ANNOTATIONS)
+
+DOCUMENT_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
+
+
+def display(path: Path) -> str:
+    """A path as shown to the user: relative to the working directory when inside it."""
+    try:
+        return str(path.relative_to(Path.cwd()))
+    except ValueError:
+        return str(path)
+
+
+def discover(root: Path) -> tuple[list[Path], list[Problem]]:
+    """The document folders under ``root``, sorted by id, and problems with the layout.
+
+    Symlinks are refused (a link could point outside the corpus); hidden entries such as
+    ``.DS_Store`` are ignored; any other non-folder entry is reported.
+    """
+    if not root.is_dir():
+        return [], [Problem(display(root), "raw corpus folder does not exist", "layout.missing_root")]
+    folders: list[Path] = []
+    problems: list[Problem] = []
+    for entry in sorted(root.iterdir(), key=lambda p: p.name):
+        if entry.name.startswith("."):
+            continue
+        bad = check_folder(root, entry)
+        problems.extend(bad)
+        if not bad:
+            folders.append(entry)
+    return folders, problems
+
+
+def check_folder(root: Path, folder: Path) -> list[Problem]:
+    """Problems that make ``folder`` unusable as a document folder of ``root``."""
+    shown = display(folder)
+    if folder.is_symlink():
+        return [Problem(shown, "document folder is a symbolic link; links may escape the corpus and are refused", "layout.symlink")]
+    try:
+        folder.resolve().relative_to(root.resolve())
+    except ValueError:
+        return [Problem(shown, f"path lies outside the raw corpus {display(root)}", "layout.outside_root")]
+    if folder.resolve().parent != root.resolve():
+        return [Problem(shown, "a document folder must be a direct child of the raw corpus folder", "layout.nested")]
+    if not folder.is_dir():
+        return [Problem(shown, "unexpected file in the raw corpus folder; expected only document folders", "layout.stray_file")]
+    if not DOCUMENT_ID.fullmatch(folder.name):
+        return [Problem(shown, f"document id {folder.name!r} is not a slug [a-z0-9][a-z0-9-]*", "layout.bad_id", hint="rename the folder using lower-case letters, digits and hyphens")]
+    return []

@@ -1,0 +1,204 @@
+"""Strict reading and canonical writing of the project's JSON and text files.
+
+Reading never raises on bad input: it returns the value (or None) and a list of problems.
+Writing produces the one canonical form (2-space indent, schema key order, non-ASCII kept,
+one final LF) so that diffs stay small and a round trip is byte-exact.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import unicodedata
+from dataclasses import dataclass
+from typing import Any
+
+from newsanno import schema
+from newsanno.problems import Problem
+
+DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
+DEFAULT_MAX_DEPTH = 32
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """Resource limits applied to every file read from an untrusted corpus."""
+
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
+    max_depth: int = DEFAULT_MAX_DEPTH
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    obj = dict(pairs)
+    if len(obj) != len(pairs):
+        seen: set[str] = set()
+        for key, _ in pairs:
+            if key in seen:
+                raise _DuplicateKey(key)
+            seen.add(key)
+    return obj
+
+
+def _reject_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def line_col(text: str, index: int) -> tuple[int, int]:
+    """1-based line and column of a character index."""
+    line = text.count("\n", 0, index) + 1
+    return line, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def decode_text(data: bytes, display: str, *, require_lf: bool = True) -> tuple[str | None, list[Problem]]:
+    """Decode UTF-8 strictly, rejecting a byte-order mark and (optionally) CR line ends."""
+    problems: list[Problem] = []
+    if data.startswith(b"\xef\xbb\xbf"):
+        return None, [Problem(display, "file starts with a UTF-8 byte-order mark", "encoding.bom", line=1, column=1, hint="save the file as UTF-8 without BOM")]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        good = data[: exc.start].decode("utf-8", errors="replace")
+        line, col = line_col(good, len(good))
+        return None, [Problem(display, f"not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start}", "encoding.utf8", line=line, column=col, hint="save the file as UTF-8")]
+    if require_lf and "\r" in text:
+        line, col = line_col(text, text.index("\r"))
+        problems.append(Problem(display, "carriage return found; line ends must be LF", "encoding.crlf", line=line, column=col, hint="convert line ends to LF (dos2unix)"))
+    return text, problems
+
+
+def _depth(value: Any) -> int:
+    depth, stack = 0, [(value, 1)]
+    while stack:
+        node, d = stack.pop()
+        if isinstance(node, dict | list):
+            depth = max(depth, d)
+            stack.extend((child, d + 1) for child in (node.values() if isinstance(node, dict) else node))
+    return depth
+
+
+def parse_json(data: bytes, display: str, limits: Limits = Limits()) -> tuple[Any, list[Problem]]:
+    """Parse untrusted JSON bytes; on any fault return (None, problems) naming the spot."""
+    if len(data) > limits.max_file_bytes:
+        return None, [Problem(display, f"file is {len(data)} bytes, over the limit of {limits.max_file_bytes}", "file.too_large", hint="split the file or raise --max-file-bytes")]
+    text, problems = decode_text(data, display, require_lf=False)
+    if text is None:
+        return None, problems
+    try:
+        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+    except json.JSONDecodeError as exc:
+        return None, [Problem(display, f"invalid JSON: {exc.msg}", "json.syntax", line=exc.lineno, column=exc.colno)]
+    except _DuplicateKey as exc:
+        pos = locate_duplicate(text, exc.key)
+        line, col = line_col(text, pos) if pos is not None else (None, None)
+        return None, [Problem(display, f"duplicate key {exc.key!r} in one object", "json.duplicate_key", line=line, column=col, hint="keep one of the two values")]
+    except ValueError as exc:  # NaN / Infinity via parse_constant
+        match = re.search(r"\b(NaN|-?Infinity)\b", text)
+        line, col = line_col(text, match.start()) if match else (None, None)
+        return None, [Problem(display, f"invalid JSON: {exc}", "json.constant", line=line, column=col, hint="use a number or null")]
+    except RecursionError:
+        return None, [Problem(display, f"JSON nested deeper than the limit of {limits.max_depth}", "json.too_deep")]
+    if _depth(value) > limits.max_depth:
+        return None, [Problem(display, f"JSON nested deeper than the limit of {limits.max_depth}", "json.too_deep")]
+    return value, problems
+
+
+class _Locator:
+    """A small JSON scanner that records where each value starts, by JSON pointer.
+
+    Only run on files that have problems, to turn pointers into line and column.
+    """
+
+    _WS = re.compile(r"[ \t\n\r]*")
+    _SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.positions: dict[str, int] = {}
+        self.key_positions: dict[str, int] = {}
+        self.duplicates: dict[str, int] = {}
+
+    def _ws(self, i: int) -> int:
+        return self._WS.match(self.text, i).end()  # type: ignore[union-attr]
+
+    def value(self, i: int, pointer: str) -> int:
+        i = self._ws(i)
+        self.positions[pointer] = i
+        ch = self.text[i : i + 1]
+        if ch == "{":
+            i = self._ws(i + 1)
+            seen: set[str] = set()
+            if self.text[i : i + 1] == "}":
+                return i + 1
+            while True:
+                i = self._ws(i)
+                key_start = i
+                key, i = json.decoder.scanstring(self.text, i + 1)
+                child = f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"
+                if key in seen:
+                    self.duplicates.setdefault(key, key_start)
+                seen.add(key)
+                self.key_positions[child] = key_start
+                i = self._ws(i)
+                i = self.value(i + 1, child)  # skip ':'
+                i = self._ws(i)
+                if self.text[i] == ",":
+                    i += 1
+                    continue
+                return i + 1
+        if ch == "[":
+            i = self._ws(i + 1)
+            if self.text[i : i + 1] == "]":
+                return i + 1
+            index = 0
+            while True:
+                i = self.value(i, f"{pointer}/{index}")
+                i = self._ws(i)
+                index += 1
+                if self.text[i] == ",":
+                    i += 1
+                    continue
+                return i + 1
+        if ch == '"':
+            return json.decoder.scanstring(self.text, i + 1)[1]
+        match = self._SCALAR.match(self.text, i)
+        if not match:
+            raise ValueError(f"unexpected character at {i}")
+        return match.end()
+
+
+def locate_all(text: str) -> dict[str, tuple[int, int]]:
+    """Map every JSON pointer in a (syntactically valid) document to (line, column)."""
+    locator = _Locator(text)
+    try:
+        locator.value(0, "")
+    except (ValueError, IndexError, RecursionError):
+        pass  # keep what was located before the fault
+    return {ptr: line_col(text, pos) for ptr, pos in locator.positions.items()}
+
+
+def locate_duplicate(text: str, key: str) -> int | None:
+    """Character index of the second occurrence of a duplicated key."""
+    locator = _Locator(text)
+    try:
+        locator.value(0, "")
+    except (ValueError, IndexError, RecursionError):
+        pass
+    return locator.duplicates.get(key)
+
+
+def canonical_dumps(value: Any, schema_name: str) -> str:
+    """The canonical text of a JSON file described by ``schema/<schema_name>``."""
+    root = schema.load(schema_name)
+    ordered = schema.canonical_order(value, root, root)
+    return json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
+
+
+def is_nfc(text: str) -> bool:
+    """True when the text is in Unicode Normalization Form C."""
+    return unicodedata.is_normalized("NFC", text)

@@ -1,0 +1,98 @@
+"""The JSON Schemas in ``schema/``: loading them and deriving label sets and field orders.
+
+Every label list in the package is read from here; nothing else keeps a copy.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+
+DOCUMENT = "document"
+ANNOTATIONS = "annotations"
+
+
+def schema_dir() -> Path:
+    """Where the schemas are: bundled in the wheel, or ``schema/`` of a source checkout."""
+    bundled = Path(__file__).parent / "schema"
+    if bundled.is_dir():
+        return bundled
+    return Path(__file__).resolve().parent.parent / "schema"
+
+
+@functools.cache
+def load(name: str) -> dict[str, Any]:
+    """The parsed schema ``schema/<name>.schema.json``."""
+    with open(schema_dir() / f"{name}.schema.json", encoding="utf-8") as f:
+        return json.load(f)
+
+
+def resolve(node: dict[str, Any], root: dict[str, Any]) -> dict[str, Any]:
+    """Follow local ``$ref``s (``#/$defs/...``) until a node without one."""
+    while "$ref" in node:
+        ref = node["$ref"]
+        if not ref.startswith("#/"):
+            raise ValueError(f"only local $ref is supported, got {ref!r}")
+        target: Any = root
+        for part in ref[2:].split("/"):
+            target = target[part]
+        node = target
+    return node
+
+
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """One allowed value of a label set with its one-line definition."""
+
+    value: str
+    description: str
+
+
+def choices(schema_name: str, def_name: str) -> tuple[Choice, ...]:
+    """The ``oneOf`` list of ``{"const", "description"}`` under ``$defs/<def_name>``."""
+    root = load(schema_name)
+    node = root["$defs"][def_name] if def_name in root.get("$defs", {}) else root["properties"][def_name]
+    return tuple(Choice(opt["const"], opt["description"]) for opt in node["oneOf"])
+
+
+def values(schema_name: str, def_name: str) -> tuple[str, ...]:
+    """Just the values of :func:`choices`, in schema order."""
+    return tuple(c.value for c in choices(schema_name, def_name))
+
+
+ENTITY_TYPES: tuple[str, ...] = values(ANNOTATIONS, "label")
+MENTION_FORMS: tuple[str, ...] = values(ANNOTATIONS, "form")
+QUOTE_KINDS: tuple[str, ...] = values(ANNOTATIONS, "quote_kind")
+CHECKWORTHINESS: tuple[str, ...] = values(ANNOTATIONS, "checkworthiness")
+SPLITS: tuple[str, ...] = values(DOCUMENT, "split")
+LAYERS: tuple[str, ...] = tuple(k for k, v in load(ANNOTATIONS)["properties"].items() if v.get("type") == "array")
+
+
+@functools.cache
+def validator(name: str) -> jsonschema.Draft202012Validator:
+    """A Draft 2020-12 validator for the named schema, with format checking on."""
+    schema = load(name)
+    jsonschema.Draft202012Validator.check_schema(schema)
+    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+def canonical_order(value: Any, node: dict[str, Any], root: dict[str, Any]) -> Any:
+    """Reorder object keys recursively to the order of the schema's ``properties``.
+
+    Keys the schema does not know keep their relative order after the known ones, so a
+    round trip never loses data even before validation has rejected them.
+    """
+    node = resolve(node, root)
+    if isinstance(value, dict):
+        props = node.get("properties", {})
+        ordered = {k: canonical_order(value[k], props[k], root) for k in props if k in value}
+        ordered.update({k: v for k, v in value.items() if k not in props})
+        return ordered
+    if isinstance(value, list) and "items" in node:
+        return [canonical_order(v, node["items"], root) for v in value]
+    return value

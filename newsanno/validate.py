@@ -1,0 +1,290 @@
+"""Validation of one raw document folder into the document model.
+
+Every check appends a :class:`~newsanno.problems.Problem`; nothing here raises on bad
+input or prints.  A folder yields a :class:`~newsanno.model.Document` only when it has no
+errors.
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+from collections.abc import Callable, Iterable
+from pathlib import Path
+from typing import Any, cast
+
+import jsonschema
+
+from newsanno import corpus, jsonio, schema
+from newsanno.jsonio import Limits
+from newsanno.model import Annotations, Document, DocumentMeta
+from newsanno.problems import Problem, has_errors
+
+
+def _escape(part: str | int) -> str:
+    return str(part).replace("~", "~0").replace("/", "~1")
+
+
+def pointer(path: Iterable[str | int]) -> str:
+    """RFC 6901 JSON pointer of a path of keys and indexes."""
+    return "".join(f"/{_escape(p)}" for p in path)
+
+
+def read_bytes(path: Path, limits: Limits) -> tuple[bytes | None, list[Problem]]:
+    """Read a corpus file, refusing links and files over the size limit."""
+    shown = corpus.display(path)
+    if path.is_symlink():
+        return None, [Problem(shown, "file is a symbolic link; links may escape the corpus and are refused", "layout.symlink")]
+    if not path.is_file():
+        return None, [Problem(shown, "required file is missing", "layout.missing_file")]
+    size = path.stat().st_size
+    if size > limits.max_file_bytes:
+        return None, [Problem(shown, f"file is {size} bytes, over the limit of {limits.max_file_bytes}", "file.too_large", hint="raise the limit with --max-file-bytes if the file is genuine")]
+    return path.read_bytes(), []
+
+
+def _annotation_id(value: Any, path: list[str | int]) -> str | None:
+    """The ``id`` of the innermost annotation object on ``path``, if any."""
+    found = None
+    node = value
+    for part in path:
+        try:
+            node = node[part]
+        except (KeyError, IndexError, TypeError):
+            break
+        if isinstance(node, dict) and isinstance(node.get("id"), str):
+            found = node["id"]
+    return found
+
+
+def _schema_message(error: jsonschema.ValidationError) -> tuple[str, str | None]:
+    """A precise message for a schema error, and a hint where one helps."""
+    if error.validator == "oneOf" and all("const" in s for s in error.validator_value):
+        allowed = [s["const"] for s in error.validator_value]
+        close = difflib.get_close_matches(str(error.instance), allowed, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else None
+        field = error.path[-1] if error.path else "value"
+        return f"{field}: {error.instance!r} is not one of {', '.join(allowed)}", hint
+    if error.validator == "additionalProperties":
+        known = list(error.schema.get("properties", {}))
+        extra = sorted(set(error.instance) - set(known)) if isinstance(error.instance, dict) else []
+        hints = [m for k in extra for m in difflib.get_close_matches(k, known, n=1)]
+        hint = f"did you mean {hints[0]!r}?" if hints else f"allowed fields: {', '.join(known)}"
+        return f"unknown field{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))}", hint
+    field = error.path[-1] if error.path else None
+    prefix = f"{field}: " if isinstance(field, str) else ""
+    return prefix + error.message, None
+
+
+def schema_problems(value: Any, schema_name: str, shown: str) -> list[Problem]:
+    """Every schema violation of ``value``, each located by pointer and annotation id."""
+    errors = sorted(schema.validator(schema_name).iter_errors(value), key=lambda e: list(map(str, e.path)))
+    problems = []
+    for error in errors:
+        path = list(error.path)
+        message, hint = _schema_message(error)
+        problems.append(Problem(shown, message, f"schema.{error.validator}", pointer=pointer(path), annotation_id=_annotation_id(value, path), hint=hint))
+    return problems
+
+
+def _occurrences(text: str, needle: str) -> list[int]:
+    found, i = [], text.find(needle)
+    while i != -1 and len(found) < 10_000:
+        found.append(i)
+        i = text.find(needle, i + 1)
+    return found
+
+
+def span_problems(span: dict[str, Any], text: str, shown: str, where: str, ann_id: str | None) -> list[Problem]:
+    """Offsets of one span: ordered, in range, and pointing at the span's own text."""
+    start, end, said = span["start"], span["end"], span["text"]
+    if end <= start:
+        kind = "zero-length" if end == start else "reversed"
+        return [Problem(shown, f"{kind} span: start {start} is not before end {end}", "span.order", pointer=f"{where}/end", annotation_id=ann_id)]
+    if end > len(text):
+        return [Problem(shown, f"span end {end} is past the end of text.txt ({len(text)} characters)", "span.range", pointer=f"{where}/end", annotation_id=ann_id)]
+    actual = text[start:end]
+    if actual == said:
+        return []
+    hint = None
+    positions = _occurrences(text, said)
+    if positions:
+        nearest = sorted(positions, key=lambda p: abs(p - start))[:3]
+        where_list = ", ".join(f"{p}..{p + len(said)}" for p in nearest)
+        hint = f"{said!r} occurs at {where_list}" + (f" ({len(positions)} occurrences)" if len(positions) > 3 else "")
+    return [Problem(shown, f"`text` is {said!r} but text[{start}:{end}] is {actual!r}", "span.text", pointer=f"{where}/start", annotation_id=ann_id, hint=hint)]
+
+
+def annotation_problems(ann: Annotations, text: str, shown: str) -> list[Problem]:
+    """Rules beyond the schema: spans, unique ids, references, label agreement, flat names."""
+    problems: list[Problem] = []
+    add = problems.append
+
+    ids: dict[str, str] = {}
+    for layer in schema.LAYERS:
+        for i, item in enumerate(cast(list[dict[str, Any]], ann[layer])):  # type: ignore[literal-required]
+            where = f"/{layer}/{i}"
+            if item["id"] in ids:
+                add(Problem(shown, f"duplicate id {item['id']!r} (first used at {ids[item['id']]})", "ref.duplicate_id", pointer=f"{where}/id", annotation_id=item["id"], hint="give every annotation of the document its own id"))
+            else:
+                ids[item["id"]] = where
+            if "start" in item:
+                problems.extend(span_problems(item, text, shown, where, item["id"]))
+    entities = {e["id"]: e for e in ann["entities"]}
+    mentions = {m["id"]: m for m in ann["mentions"]}
+    quotes = {q["id"]: q for q in ann["quotes"]}
+
+    def ref(target: dict[str, Any], kind: str, value: str | None, where: str, ann_id: str) -> bool:
+        if value is None or value in target:
+            return value is not None
+        close = difflib.get_close_matches(value, list(target), n=1)
+        add(Problem(shown, f"{kind} {value!r} does not exist", "ref.dangling", pointer=where, annotation_id=ann_id, hint=f"did you mean {close[0]!r}?" if close else None))
+        return False
+
+    for i, m in enumerate(ann["mentions"]):
+        if ref(entities, "entity", m["entity_id"], f"/mentions/{i}/entity_id", m["id"]):
+            etype = entities[m["entity_id"]]["type"]
+            if etype != m["label"]:
+                add(Problem(shown, f"mention label {m['label']} differs from its entity's type {etype} ({m['entity_id']})", "ref.label_mismatch", pointer=f"/mentions/{i}/label", annotation_id=m["id"], hint="a mention's label must equal its entity's type"))
+    for i, q in enumerate(ann["quotes"]):
+        if q["cue"] is not None:
+            problems.extend(span_problems(cast(dict[str, Any], q["cue"]), text, shown, f"/quotes/{i}/cue", q["id"]))
+        has_mention = ref(mentions, "mention", q["speaker_mention_id"], f"/quotes/{i}/speaker_mention_id", q["id"])
+        has_entity = ref(entities, "entity", q["speaker_entity_id"], f"/quotes/{i}/speaker_entity_id", q["id"])
+        _owner_check(add, shown, mentions, q["speaker_mention_id"] if has_mention else None, q["speaker_entity_id"], has_entity, f"/quotes/{i}", q["id"], "speaker")
+    for i, c in enumerate(ann["claims"]):
+        has_mention = ref(mentions, "mention", c["claimant_mention_id"], f"/claims/{i}/claimant_mention_id", c["id"])
+        has_entity = ref(entities, "entity", c["claimant_entity_id"], f"/claims/{i}/claimant_entity_id", c["id"])
+        ref(quotes, "quote", c["quote_id"], f"/claims/{i}/quote_id", c["id"])
+        _owner_check(add, shown, mentions, c["claimant_mention_id"] if has_mention else None, c["claimant_entity_id"], has_entity, f"/claims/{i}", c["id"], "claimant")
+
+    problems.extend(_overlapping_names(ann, shown))
+    return problems
+
+
+def _owner_check(add: Callable[[Problem], None], shown: str, mentions: dict[str, Any], mention_id: str | None, entity_id: str | None, entity_ok: bool, where: str, ann_id: str, role: str) -> None:
+    """A speaker/claimant mention must belong to the speaker/claimant entity."""
+    if mention_id is None:
+        return
+    owner = mentions[mention_id]["entity_id"]
+    if entity_id is None:
+        add(Problem(shown, f"{role}_mention_id is set but {role}_entity_id is null", f"ref.{role}_entity", pointer=f"{where}/{role}_entity_id", annotation_id=ann_id, hint=f"set {role}_entity_id to {owner!r}"))
+    elif entity_ok and owner != entity_id:
+        add(Problem(shown, f"{role} mention {mention_id!r} belongs to entity {owner!r}, not to {role}_entity_id {entity_id!r}", f"ref.{role}_entity", pointer=f"{where}/{role}_mention_id", annotation_id=ann_id))
+
+
+def _overlapping_names(ann: Annotations, shown: str) -> list[Problem]:
+    """NAM mentions are flat, as in OntoNotes: no two may overlap."""
+    problems = []
+    named = sorted(((m["start"], m["end"], i, m["id"]) for i, m in enumerate(ann["mentions"]) if m["form"] == "NAM"))
+    last_end, last_id = -1, ""
+    for start, end, i, mid in named:
+        if start < last_end:
+            problems.append(Problem(shown, f"NAM mention overlaps NAM mention {last_id!r}; names are flat", "span.nam_overlap", pointer=f"/mentions/{i}", annotation_id=mid, hint="keep the longer name, or mark the inner one NOM"))
+        if end > last_end:
+            last_end, last_id = end, mid
+    return problems
+
+
+def text_problems(text: str, shown: str) -> list[Problem]:
+    """The canonical text's form: NFC, paragraphs split by one blank line, one final LF."""
+    problems = []
+    if not jsonio.is_nfc(text):
+        problems.append(Problem(shown, "text is not in Unicode NFC", "text.nfc", hint="normalize the text to NFC"))
+    if not text.endswith("\n") or text.endswith("\n\n"):
+        problems.append(Problem(shown, "text must end with exactly one line feed", "text.final_newline"))
+    run = text.find("\n\n\n")
+    if run != -1:
+        line, col = jsonio.line_col(text, run)
+        problems.append(Problem(shown, "more than one blank line between paragraphs", "text.blank_lines", line=line + 1, column=1))
+    return problems
+
+
+def _sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _locate(problems: list[Problem], raw: bytes | None) -> list[Problem]:
+    """Fill in line and column of JSON problems from their pointers."""
+    needs = [p for p in problems if p.pointer and p.line is None]
+    if not needs or raw is None:
+        return problems
+    positions = jsonio.locate_all(raw.decode("utf-8"))
+    out = []
+    for p in problems:
+        if p.pointer and p.line is None:
+            ptr = p.pointer
+            while ptr and ptr not in positions:
+                ptr = ptr.rsplit("/", 1)[0]
+            line, col = positions.get(ptr, (None, None))
+            p = Problem(**{**p.to_dict(), "line": line, "column": col})
+        out.append(p)
+    return out
+
+
+def _json_file(raw: bytes, shown: str, schema_name: str, limits: Limits, semantic: Callable[[Any], list[Problem]]) -> tuple[Any, list[Problem]]:
+    """Parse, schema-check, then (if the shape is right) apply the semantic rules."""
+    value, found = jsonio.parse_json(raw, shown, limits)
+    if value is None:
+        return None, found
+    found = schema_problems(value, schema_name, shown)
+    if not found:
+        found = semantic(value)
+    found = _locate(found, raw)
+    if not has_errors(found) and raw.decode("utf-8") != jsonio.canonical_dumps(value, schema_name):
+        found.append(Problem(shown, "valid, but not in canonical JSON form", "format.not_canonical", severity="warning", hint=f"run: newsanno format {shown}"))
+    return value, found
+
+
+def load_document(folder: Path, limits: Limits = Limits()) -> tuple[Document | None, list[Problem]]:
+    """Read and check one document folder; the Document is returned only when error-free."""
+    problems: list[Problem] = []
+    paths = {name: folder / name for name in corpus.FILES}
+    shown = {name: corpus.display(path) for name, path in paths.items()}
+    data: dict[str, bytes | None] = {}
+    for name, path in paths.items():
+        data[name], found = read_bytes(path, limits)
+        problems.extend(found)
+
+    text: str | None = None
+    if data[corpus.TEXT] is not None:
+        text, found = jsonio.decode_text(cast(bytes, data[corpus.TEXT]), shown[corpus.TEXT])
+        problems.extend(found)
+        if text is not None and not found:
+            problems.extend(text_problems(text, shown[corpus.TEXT]))
+
+    meta: Any = None
+    if data[corpus.DOCUMENT] is not None:
+        meta, found = _json_file(cast(bytes, data[corpus.DOCUMENT]), shown[corpus.DOCUMENT], schema.DOCUMENT, limits, lambda m: _meta_problems(m, folder, data, shown))
+        problems.extend(found)
+
+    ann: Any = None
+    if data[corpus.ANNOTATIONS] is not None:
+
+        def semantic(value: Any) -> list[Problem]:
+            found = []
+            if value["document_id"] != folder.name:
+                found.append(Problem(shown[corpus.ANNOTATIONS], f"document_id {value['document_id']!r} differs from the folder name {folder.name!r}", "ref.document_id", pointer="/document_id"))
+            if text is not None:
+                found.extend(annotation_problems(value, text, shown[corpus.ANNOTATIONS]))
+            return found
+
+        ann, found = _json_file(cast(bytes, data[corpus.ANNOTATIONS]), shown[corpus.ANNOTATIONS], schema.ANNOTATIONS, limits, semantic)
+        problems.extend(found)
+
+    if has_errors(problems) or text is None:
+        return None, problems
+    return Document(meta=cast(DocumentMeta, meta), text=text, annotations=cast(Annotations, ann)), problems
+
+
+def _meta_problems(meta: dict[str, Any], folder: Path, data: dict[str, bytes | None], shown: dict[str, str]) -> list[Problem]:
+    problems = []
+    where = shown[corpus.DOCUMENT]
+    if meta["id"] != folder.name:
+        problems.append(Problem(where, f"id {meta['id']!r} differs from the folder name {folder.name!r}", "ref.document_id", pointer="/id"))
+    for name, field in ((corpus.SOURCE, "source_sha256"), (corpus.TEXT, "text_sha256")):
+        content = data[name]
+        if content is not None and _sha256(content) != meta[field]:
+            consequence = "offsets would silently drift" if name == corpus.TEXT else "the source is not the one recorded"
+            problems.append(Problem(where, f"{field} does not match {name} (file hashes to {_sha256(content)}); {consequence}", "hash.mismatch", pointer=f"/{field}", hint=f"if {name} was changed on purpose, re-check every offset and update {field}"))
+    return problems
