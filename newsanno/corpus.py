@@ -58,5 +58,12 @@ def check_folder(root: Path, folder: Path) -> list[Problem]:
     if not folder.is_dir():
         return [Problem(shown, "unexpected file in the raw corpus folder; expected only document folders", "layout.stray_file")]
     if not DOCUMENT_ID.fullmatch(folder.name):
-        return [Problem(shown, f"document id {folder.name!r} is not a slug [a-z0-9][a-z0-9-]*", "layout.bad_id", hint="rename the folder using lower-case letters, digits and hyphens")]
+        return [
+            Problem(
+                shown,
+                f"document id {folder.name!r} is not a slug [a-z0-9][a-z0-9-]*",
+                "layout.bad_id",
+                hint="rename the folder using lower-case letters, digits and hyphens",
+            )
+        ]
     return []

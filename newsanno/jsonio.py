@@ -59,16 +59,43 @@ def decode_text(data: bytes, display: str, *, require_lf: bool = True) -> tuple[
     """Decode UTF-8 strictly, rejecting a byte-order mark and (optionally) CR line ends."""
     problems: list[Problem] = []
     if data.startswith(b"\xef\xbb\xbf"):
-        return None, [Problem(display, "file starts with a UTF-8 byte-order mark", "encoding.bom", line=1, column=1, hint="save the file as UTF-8 without BOM")]
+        return None, [
+            Problem(
+                display,
+                "file starts with a UTF-8 byte-order mark",
+                "encoding.bom",
+                line=1,
+                column=1,
+                hint="save the file as UTF-8 without BOM",
+            )
+        ]
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         good = data[: exc.start].decode("utf-8", errors="replace")
         line, col = line_col(good, len(good))
-        return None, [Problem(display, f"not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start}", "encoding.utf8", line=line, column=col, hint="save the file as UTF-8")]
+        return None, [
+            Problem(
+                display,
+                f"not valid UTF-8: byte 0x{data[exc.start]:02x} at byte offset {exc.start}",
+                "encoding.utf8",
+                line=line,
+                column=col,
+                hint="save the file as UTF-8",
+            )
+        ]
     if require_lf and "\r" in text:
         line, col = line_col(text, text.index("\r"))
-        problems.append(Problem(display, "carriage return found; line ends must be LF", "encoding.crlf", line=line, column=col, hint="convert line ends to LF (dos2unix)"))
+        problems.append(
+            Problem(
+                display,
+                "carriage return found; line ends must be LF",
+                "encoding.crlf",
+                line=line,
+                column=col,
+                hint="convert line ends to LF (dos2unix)",
+            )
+        )
     return text, problems
 
 
@@ -85,7 +112,14 @@ def _depth(value: Any) -> int:
 def parse_json(data: bytes, display: str, limits: Limits = Limits()) -> tuple[Any, list[Problem]]:
     """Parse untrusted JSON bytes; on any fault return (None, problems) naming the spot."""
     if len(data) > limits.max_file_bytes:
-        return None, [Problem(display, f"file is {len(data)} bytes, over the limit of {limits.max_file_bytes}", "file.too_large", hint="split the file or raise --max-file-bytes")]
+        return None, [
+            Problem(
+                display,
+                f"file is {len(data)} bytes, over the limit of {limits.max_file_bytes}",
+                "file.too_large",
+                hint="split the file or raise --max-file-bytes",
+            )
+        ]
     text, problems = decode_text(data, display, require_lf=False)
     if text is None:
         return None, problems
@@ -96,7 +130,16 @@ def parse_json(data: bytes, display: str, limits: Limits = Limits()) -> tuple[An
     except _DuplicateKey as exc:
         pos = locate_duplicate(text, exc.key)
         line, col = line_col(text, pos) if pos is not None else (None, None)
-        return None, [Problem(display, f"duplicate key {exc.key!r} in one object", "json.duplicate_key", line=line, column=col, hint="keep one of the two values")]
+        return None, [
+            Problem(
+                display,
+                f"duplicate key {exc.key!r} in one object",
+                "json.duplicate_key",
+                line=line,
+                column=col,
+                hint="keep one of the two values",
+            )
+        ]
     except ValueError as exc:  # NaN / Infinity via parse_constant
         match = re.search(r"\b(NaN|-?Infinity)\b", text)
         line, col = line_col(text, match.start()) if match else (None, None)

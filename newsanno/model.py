@@ -85,11 +85,16 @@ class Annotations(TypedDict):
 
 @dataclass(frozen=True, slots=True)
 class Document:
-    """One validated document: its metadata, canonical text and annotations."""
+    """One validated document: its metadata, canonical text and annotations.
+
+    ``origin`` is the document folder as shown to the user, so that later stages (rows,
+    lint) can name the file a problem is in.
+    """
 
     meta: DocumentMeta
     text: str
     annotations: Annotations
+    origin: str
 
     @property
     def id(self) -> str:

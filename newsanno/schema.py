@@ -70,7 +70,23 @@ MENTION_FORMS: tuple[str, ...] = values(ANNOTATIONS, "form")
 QUOTE_KINDS: tuple[str, ...] = values(ANNOTATIONS, "quote_kind")
 CHECKWORTHINESS: tuple[str, ...] = values(ANNOTATIONS, "checkworthiness")
 SPLITS: tuple[str, ...] = values(DOCUMENT, "split")
-LAYERS: tuple[str, ...] = tuple(k for k, v in load(ANNOTATIONS)["properties"].items() if v.get("type") == "array")
+
+
+def _array_properties() -> tuple[str, ...]:
+    root = load(ANNOTATIONS)
+    return tuple(k for k, v in root["properties"].items() if resolve(v, root).get("type") == "array")
+
+
+def _has_ids(name: str) -> bool:
+    root = load(ANNOTATIONS)
+    items = resolve(resolve(root["properties"][name], root)["items"], root)
+    return "id" in items.get("properties", {})
+
+
+# Every list of annotations.json (all of them travel in the documents config).
+ANNOTATION_LISTS: tuple[str, ...] = _array_properties()
+# The annotation layers proper: lists of objects that carry an id.
+LAYERS: tuple[str, ...] = tuple(name for name in ANNOTATION_LISTS if _has_ids(name))
 
 
 @functools.cache

@@ -39,7 +39,14 @@ def read_bytes(path: Path, limits: Limits) -> tuple[bytes | None, list[Problem]]
         return None, [Problem(shown, "required file is missing", "layout.missing_file")]
     size = path.stat().st_size
     if size > limits.max_file_bytes:
-        return None, [Problem(shown, f"file is {size} bytes, over the limit of {limits.max_file_bytes}", "file.too_large", hint="raise the limit with --max-file-bytes if the file is genuine")]
+        return None, [
+            Problem(
+                shown,
+                f"file is {size} bytes, over the limit of {limits.max_file_bytes}",
+                "file.too_large",
+                hint="raise the limit with --max-file-bytes if the file is genuine",
+            )
+        ]
     return path.read_bytes(), []
 
 
@@ -83,7 +90,11 @@ def schema_problems(value: Any, schema_name: str, shown: str) -> list[Problem]:
     for error in errors:
         path = list(error.path)
         message, hint = _schema_message(error)
-        problems.append(Problem(shown, message, f"schema.{error.validator}", pointer=pointer(path), annotation_id=_annotation_id(value, path), hint=hint))
+        problems.append(
+            Problem(
+                shown, message, f"schema.{error.validator}", pointer=pointer(path), annotation_id=_annotation_id(value, path), hint=hint
+            )
+        )
     return problems
 
 
@@ -100,9 +111,21 @@ def span_problems(span: dict[str, Any], text: str, shown: str, where: str, ann_i
     start, end, said = span["start"], span["end"], span["text"]
     if end <= start:
         kind = "zero-length" if end == start else "reversed"
-        return [Problem(shown, f"{kind} span: start {start} is not before end {end}", "span.order", pointer=f"{where}/end", annotation_id=ann_id)]
+        return [
+            Problem(
+                shown, f"{kind} span: start {start} is not before end {end}", "span.order", pointer=f"{where}/end", annotation_id=ann_id
+            )
+        ]
     if end > len(text):
-        return [Problem(shown, f"span end {end} is past the end of text.txt ({len(text)} characters)", "span.range", pointer=f"{where}/end", annotation_id=ann_id)]
+        return [
+            Problem(
+                shown,
+                f"span end {end} is past the end of text.txt ({len(text)} characters)",
+                "span.range",
+                pointer=f"{where}/end",
+                annotation_id=ann_id,
+            )
+        ]
     actual = text[start:end]
     if actual == said:
         return []
@@ -112,7 +135,16 @@ def span_problems(span: dict[str, Any], text: str, shown: str, where: str, ann_i
         nearest = sorted(positions, key=lambda p: abs(p - start))[:3]
         where_list = ", ".join(f"{p}..{p + len(said)}" for p in nearest)
         hint = f"{said!r} occurs at {where_list}" + (f" ({len(positions)} occurrences)" if len(positions) > 3 else "")
-    return [Problem(shown, f"`text` is {said!r} but text[{start}:{end}] is {actual!r}", "span.text", pointer=f"{where}/start", annotation_id=ann_id, hint=hint)]
+    return [
+        Problem(
+            shown,
+            f"`text` is {said!r} but text[{start}:{end}] is {actual!r}",
+            "span.text",
+            pointer=f"{where}/start",
+            annotation_id=ann_id,
+            hint=hint,
+        )
+    ]
 
 
 def annotation_problems(ann: Annotations, text: str, shown: str) -> list[Problem]:
@@ -125,7 +157,16 @@ def annotation_problems(ann: Annotations, text: str, shown: str) -> list[Problem
         for i, item in enumerate(cast(list[dict[str, Any]], ann[layer])):  # type: ignore[literal-required]
             where = f"/{layer}/{i}"
             if item["id"] in ids:
-                add(Problem(shown, f"duplicate id {item['id']!r} (first used at {ids[item['id']]})", "ref.duplicate_id", pointer=f"{where}/id", annotation_id=item["id"], hint="give every annotation of the document its own id"))
+                add(
+                    Problem(
+                        shown,
+                        f"duplicate id {item['id']!r} (first used at {ids[item['id']]})",
+                        "ref.duplicate_id",
+                        pointer=f"{where}/id",
+                        annotation_id=item["id"],
+                        hint="give every annotation of the document its own id",
+                    )
+                )
             else:
                 ids[item["id"]] = where
             if "start" in item:
@@ -138,39 +179,104 @@ def annotation_problems(ann: Annotations, text: str, shown: str) -> list[Problem
         if value is None or value in target:
             return value is not None
         close = difflib.get_close_matches(value, list(target), n=1)
-        add(Problem(shown, f"{kind} {value!r} does not exist", "ref.dangling", pointer=where, annotation_id=ann_id, hint=f"did you mean {close[0]!r}?" if close else None))
+        add(
+            Problem(
+                shown,
+                f"{kind} {value!r} does not exist",
+                "ref.dangling",
+                pointer=where,
+                annotation_id=ann_id,
+                hint=f"did you mean {close[0]!r}?" if close else None,
+            )
+        )
         return False
 
     for i, m in enumerate(ann["mentions"]):
         if ref(entities, "entity", m["entity_id"], f"/mentions/{i}/entity_id", m["id"]):
             etype = entities[m["entity_id"]]["type"]
             if etype != m["label"]:
-                add(Problem(shown, f"mention label {m['label']} differs from its entity's type {etype} ({m['entity_id']})", "ref.label_mismatch", pointer=f"/mentions/{i}/label", annotation_id=m["id"], hint="a mention's label must equal its entity's type"))
+                add(
+                    Problem(
+                        shown,
+                        f"mention label {m['label']} differs from its entity's type {etype} ({m['entity_id']})",
+                        "ref.label_mismatch",
+                        pointer=f"/mentions/{i}/label",
+                        annotation_id=m["id"],
+                        hint="a mention's label must equal its entity's type",
+                    )
+                )
     for i, q in enumerate(ann["quotes"]):
         if q["cue"] is not None:
             problems.extend(span_problems(cast(dict[str, Any], q["cue"]), text, shown, f"/quotes/{i}/cue", q["id"]))
         has_mention = ref(mentions, "mention", q["speaker_mention_id"], f"/quotes/{i}/speaker_mention_id", q["id"])
         has_entity = ref(entities, "entity", q["speaker_entity_id"], f"/quotes/{i}/speaker_entity_id", q["id"])
-        _owner_check(add, shown, mentions, q["speaker_mention_id"] if has_mention else None, q["speaker_entity_id"], has_entity, f"/quotes/{i}", q["id"], "speaker")
+        _owner_check(
+            add,
+            shown,
+            mentions,
+            q["speaker_mention_id"] if has_mention else None,
+            q["speaker_entity_id"],
+            has_entity,
+            f"/quotes/{i}",
+            q["id"],
+            "speaker",
+        )
     for i, c in enumerate(ann["claims"]):
         has_mention = ref(mentions, "mention", c["claimant_mention_id"], f"/claims/{i}/claimant_mention_id", c["id"])
         has_entity = ref(entities, "entity", c["claimant_entity_id"], f"/claims/{i}/claimant_entity_id", c["id"])
         ref(quotes, "quote", c["quote_id"], f"/claims/{i}/quote_id", c["id"])
-        _owner_check(add, shown, mentions, c["claimant_mention_id"] if has_mention else None, c["claimant_entity_id"], has_entity, f"/claims/{i}", c["id"], "claimant")
+        _owner_check(
+            add,
+            shown,
+            mentions,
+            c["claimant_mention_id"] if has_mention else None,
+            c["claimant_entity_id"],
+            has_entity,
+            f"/claims/{i}",
+            c["id"],
+            "claimant",
+        )
 
     problems.extend(_overlapping_names(ann, shown))
     return problems
 
 
-def _owner_check(add: Callable[[Problem], None], shown: str, mentions: dict[str, Any], mention_id: str | None, entity_id: str | None, entity_ok: bool, where: str, ann_id: str, role: str) -> None:
+def _owner_check(
+    add: Callable[[Problem], None],
+    shown: str,
+    mentions: dict[str, Any],
+    mention_id: str | None,
+    entity_id: str | None,
+    entity_ok: bool,
+    where: str,
+    ann_id: str,
+    role: str,
+) -> None:
     """A speaker/claimant mention must belong to the speaker/claimant entity."""
     if mention_id is None:
         return
     owner = mentions[mention_id]["entity_id"]
     if entity_id is None:
-        add(Problem(shown, f"{role}_mention_id is set but {role}_entity_id is null", f"ref.{role}_entity", pointer=f"{where}/{role}_entity_id", annotation_id=ann_id, hint=f"set {role}_entity_id to {owner!r}"))
+        add(
+            Problem(
+                shown,
+                f"{role}_mention_id is set but {role}_entity_id is null",
+                f"ref.{role}_entity",
+                pointer=f"{where}/{role}_entity_id",
+                annotation_id=ann_id,
+                hint=f"set {role}_entity_id to {owner!r}",
+            )
+        )
     elif entity_ok and owner != entity_id:
-        add(Problem(shown, f"{role} mention {mention_id!r} belongs to entity {owner!r}, not to {role}_entity_id {entity_id!r}", f"ref.{role}_entity", pointer=f"{where}/{role}_mention_id", annotation_id=ann_id))
+        add(
+            Problem(
+                shown,
+                f"{role} mention {mention_id!r} belongs to entity {owner!r}, not to {role}_entity_id {entity_id!r}",
+                f"ref.{role}_entity",
+                pointer=f"{where}/{role}_mention_id",
+                annotation_id=ann_id,
+            )
+        )
 
 
 def _overlapping_names(ann: Annotations, shown: str) -> list[Problem]:
@@ -180,7 +286,16 @@ def _overlapping_names(ann: Annotations, shown: str) -> list[Problem]:
     last_end, last_id = -1, ""
     for start, end, i, mid in named:
         if start < last_end:
-            problems.append(Problem(shown, f"NAM mention overlaps NAM mention {last_id!r}; names are flat", "span.nam_overlap", pointer=f"/mentions/{i}", annotation_id=mid, hint="keep the longer name, or mark the inner one NOM"))
+            problems.append(
+                Problem(
+                    shown,
+                    f"NAM mention overlaps NAM mention {last_id!r}; names are flat",
+                    "span.nam_overlap",
+                    pointer=f"/mentions/{i}",
+                    annotation_id=mid,
+                    hint="keep the longer name, or mark the inner one NOM",
+                )
+            )
         if end > last_end:
             last_end, last_id = end, mid
     return problems
@@ -222,7 +337,9 @@ def _locate(problems: list[Problem], raw: bytes | None) -> list[Problem]:
     return out
 
 
-def _json_file(raw: bytes, shown: str, schema_name: str, limits: Limits, semantic: Callable[[Any], list[Problem]]) -> tuple[Any, list[Problem]]:
+def _json_file(
+    raw: bytes, shown: str, schema_name: str, limits: Limits, semantic: Callable[[Any], list[Problem]]
+) -> tuple[Any, list[Problem]]:
     """Parse, schema-check, then (if the shape is right) apply the semantic rules."""
     value, found = jsonio.parse_json(raw, shown, limits)
     if value is None:
@@ -232,7 +349,15 @@ def _json_file(raw: bytes, shown: str, schema_name: str, limits: Limits, semanti
         found = semantic(value)
     found = _locate(found, raw)
     if not has_errors(found) and raw.decode("utf-8") != jsonio.canonical_dumps(value, schema_name):
-        found.append(Problem(shown, "valid, but not in canonical JSON form", "format.not_canonical", severity="warning", hint=f"run: newsanno format {shown}"))
+        found.append(
+            Problem(
+                shown,
+                "valid, but not in canonical JSON form",
+                "format.not_canonical",
+                severity="warning",
+                hint=f"run: newsanno format {shown}",
+            )
+        )
     return value, found
 
 
@@ -255,7 +380,13 @@ def load_document(folder: Path, limits: Limits = Limits()) -> tuple[Document | N
 
     meta: Any = None
     if data[corpus.DOCUMENT] is not None:
-        meta, found = _json_file(cast(bytes, data[corpus.DOCUMENT]), shown[corpus.DOCUMENT], schema.DOCUMENT, limits, lambda m: _meta_problems(m, folder, data, shown))
+        meta, found = _json_file(
+            cast(bytes, data[corpus.DOCUMENT]),
+            shown[corpus.DOCUMENT],
+            schema.DOCUMENT,
+            limits,
+            lambda m: _meta_problems(m, folder, data, shown),
+        )
         problems.extend(found)
 
     ann: Any = None
@@ -264,7 +395,14 @@ def load_document(folder: Path, limits: Limits = Limits()) -> tuple[Document | N
         def semantic(value: Any) -> list[Problem]:
             found = []
             if value["document_id"] != folder.name:
-                found.append(Problem(shown[corpus.ANNOTATIONS], f"document_id {value['document_id']!r} differs from the folder name {folder.name!r}", "ref.document_id", pointer="/document_id"))
+                found.append(
+                    Problem(
+                        shown[corpus.ANNOTATIONS],
+                        f"document_id {value['document_id']!r} differs from the folder name {folder.name!r}",
+                        "ref.document_id",
+                        pointer="/document_id",
+                    )
+                )
             if text is not None:
                 found.extend(annotation_problems(value, text, shown[corpus.ANNOTATIONS]))
             return found
@@ -274,7 +412,7 @@ def load_document(folder: Path, limits: Limits = Limits()) -> tuple[Document | N
 
     if has_errors(problems) or text is None:
         return None, problems
-    return Document(meta=cast(DocumentMeta, meta), text=text, annotations=cast(Annotations, ann)), problems
+    return Document(meta=cast(DocumentMeta, meta), text=text, annotations=cast(Annotations, ann), origin=corpus.display(folder)), problems
 
 
 def _meta_problems(meta: dict[str, Any], folder: Path, data: dict[str, bytes | None], shown: dict[str, str]) -> list[Problem]:
@@ -286,5 +424,13 @@ def _meta_problems(meta: dict[str, Any], folder: Path, data: dict[str, bytes | N
         content = data[name]
         if content is not None and _sha256(content) != meta[field]:
             consequence = "offsets would silently drift" if name == corpus.TEXT else "the source is not the one recorded"
-            problems.append(Problem(where, f"{field} does not match {name} (file hashes to {_sha256(content)}); {consequence}", "hash.mismatch", pointer=f"/{field}", hint=f"if {name} was changed on purpose, re-check every offset and update {field}"))
+            problems.append(
+                Problem(
+                    where,
+                    f"{field} does not match {name} (file hashes to {_sha256(content)}); {consequence}",
+                    "hash.mismatch",
+                    pointer=f"/{field}",
+                    hint=f"if {name} was changed on purpose, re-check every offset and update {field}",
+                )
+            )
     return problems

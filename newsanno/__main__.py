@@ -1,0 +1,5 @@
+import sys
+
+from newsanno.cli import main
+
+sys.exit(main())

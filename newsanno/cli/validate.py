@@ -1,0 +1,56 @@
+"""``newsanno validate``: check documents against schema/ and the semantic rules; write nothing."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from newsanno import corpus
+from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, report
+from newsanno.cli.build import add_corpus_options, limits_from
+from newsanno.cli.pipeline import process
+from newsanno.problems import Problem, has_errors
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("validate", help="validate raw documents", description=__doc__)
+    add_corpus_options(p)
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="document folders (or files in them) inside --raw; default: all")
+    p.add_argument("--format", choices=report.FORMATS, default="text", help="output format (default: text)")
+    p.set_defaults(run=run)
+
+
+def select(raw: Path, paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    """Document folders to check: all of --raw, or those named (a file names its folder)."""
+    if not paths:
+        return corpus.discover(raw)
+    folders: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        folder = path if path.is_dir() or not path.suffix else path.parent
+        try:
+            folder.absolute().relative_to(raw.absolute())
+        except ValueError:
+            problems.append(
+                Problem(str(path), f"not inside the raw corpus {raw}", "layout.outside_root", hint="pass --raw DIR for a corpus elsewhere")
+            )
+            continue
+        bad = corpus.check_folder(raw, folder)
+        problems.extend(bad)
+        if not bad and folder not in folders:
+            folders.append(folder)
+    return sorted(folders), problems
+
+
+def run(args: argparse.Namespace) -> int:
+    if not args.raw.is_dir():
+        print(f"newsanno validate: raw corpus folder {args.raw} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    folders, problems = select(args.raw, args.paths)
+    limits = limits_from(args)
+    for folder in folders:
+        problems.extend(process(folder, limits, with_rows=False).problems)
+    report.emit(problems, args.format)
+    print(report.summary(problems, len(folders)), file=sys.stderr)
+    return EXIT_INVALID if has_errors(problems) else EXIT_OK

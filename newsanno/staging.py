@@ -1,0 +1,40 @@
+"""Atomic replacement of an output folder: readers see the old folder or the new, never a mix."""
+
+from __future__ import annotations
+
+import contextlib
+import shutil
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+
+@contextlib.contextmanager
+def staged_dir(dest: Path) -> Iterator[Path]:
+    """Yield an empty sibling folder of ``dest``; on clean exit swap it in for ``dest``.
+
+    On any exception the staged folder is removed and ``dest`` is left exactly as it was.
+    The staging folder is a sibling so the final rename stays on one file system.
+    """
+    dest = dest.absolute()
+    dest.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{dest.name}.staging-", dir=dest.parent))
+    try:
+        yield stage
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    retired = None
+    if dest.exists():
+        retired = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))
+        retired.rmdir()
+        dest.rename(retired)
+    stage.chmod(0o755)
+    stage.rename(dest)
+    if retired is not None:
+        shutil.rmtree(retired, ignore_errors=True)
+
+
+def tree_files(root: Path) -> dict[str, bytes]:
+    """All files under ``root`` by relative POSIX path, with their bytes."""
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}

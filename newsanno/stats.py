@@ -1,0 +1,57 @@
+"""Corpus statistics gathered document by document, for the card."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+
+from newsanno import schema
+from newsanno.model import Document
+
+
+@dataclass
+class CorpusStats:
+    """Counts over the documents added so far; constant memory in the corpus size."""
+
+    documents: Counter[str] = field(default_factory=Counter)  # per split
+    rows: Counter[tuple[str, str]] = field(default_factory=Counter)  # (config, split)
+    mention_labels: Counter[str] = field(default_factory=Counter)
+    mention_forms: Counter[str] = field(default_factory=Counter)
+    quote_kinds: Counter[str] = field(default_factory=Counter)
+    claim_classes: Counter[str] = field(default_factory=Counter)
+    entities: int = 0
+    characters: int = 0
+    languages: set[str] = field(default_factory=set)
+    annotation_licences: set[str] = field(default_factory=set)
+
+    def add(self, doc: Document, rows_per_config: dict[str, int]) -> None:
+        """Count one document and the rows it contributed to each config."""
+        ann = doc.annotations
+        self.documents[doc.split] += 1
+        for config, count in rows_per_config.items():
+            self.rows[config, doc.split] += count
+        self.mention_labels.update(m["label"] for m in ann["mentions"])
+        self.mention_forms.update(m["form"] for m in ann["mentions"])
+        self.quote_kinds.update(q["kind"] for q in ann["quotes"])
+        self.claim_classes.update(c["checkworthiness"] for c in ann["claims"])
+        self.entities += len(ann["entities"])
+        self.characters += len(doc.text)
+        self.languages.add(doc.meta["language"])
+        self.annotation_licences.add(doc.meta["rights"]["annotations"])
+
+    def merge(self, other: CorpusStats) -> None:
+        """Fold in the counts of another part of the corpus (from a parallel worker)."""
+        for name in ("documents", "rows", "mention_labels", "mention_forms", "quote_kinds", "claim_classes"):
+            getattr(self, name).update(getattr(other, name))
+        self.entities += other.entities
+        self.characters += other.characters
+        self.languages |= other.languages
+        self.annotation_licences |= other.annotation_licences
+
+    def splits(self) -> list[str]:
+        """The splits that have documents, in schema order."""
+        return [s for s in schema.SPLITS if self.documents[s]]
+
+    def config_splits(self, config: str) -> list[str]:
+        """The splits in which a config has rows (a split without rows gets no file)."""
+        return [s for s in schema.SPLITS if self.rows[config, s]]
