@@ -7,6 +7,7 @@ one final LF) so that diffs stay small and a round trip is byte-exact.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 import unicodedata
@@ -109,7 +110,10 @@ def _depth(value: Any) -> int:
     return depth
 
 
-def parse_json(data: bytes, display: str, limits: Limits = Limits()) -> tuple[Any, list[Problem]]:
+DEFAULT_LIMITS = Limits()
+
+
+def parse_json(data: bytes, display: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, list[Problem]]:
     """Parse untrusted JSON bytes; on any fault return (None, problems) naming the spot."""
     if len(data) > limits.max_file_bytes:
         return None, [
@@ -218,20 +222,16 @@ class _Locator:
 def locate_all(text: str) -> dict[str, tuple[int, int]]:
     """Map every JSON pointer in a (syntactically valid) document to (line, column)."""
     locator = _Locator(text)
-    try:
-        locator.value(0, "")
-    except (ValueError, IndexError, RecursionError):
-        pass  # keep what was located before the fault
+    with contextlib.suppress(ValueError, IndexError, RecursionError):
+        locator.value(0, "")  # on a fault, keep what was located before it
     return {ptr: line_col(text, pos) for ptr, pos in locator.positions.items()}
 
 
 def locate_duplicate(text: str, key: str) -> int | None:
     """Character index of the second occurrence of a duplicated key."""
     locator = _Locator(text)
-    try:
+    with contextlib.suppress(ValueError, IndexError, RecursionError):
         locator.value(0, "")
-    except (ValueError, IndexError, RecursionError):
-        pass
     return locator.duplicates.get(key)
 
 

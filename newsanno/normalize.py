@@ -22,7 +22,7 @@ FOOTER_PATTERNS: tuple[re.Pattern[str], ...] = (
 )
 
 # A paragraph that ends in none of these was broken mid-sentence by the source's layout.
-_SENTENCE_END = tuple('.!?:;"”’)…')
+_SENTENCE_END = tuple('.!?:;")\u201d\u2019\u2026')  # closing curly quotes and the ellipsis
 
 # Markdown emphasis: *x*, **x**, _x_ is not used by the source and is left alone, since
 # underscores occur in ordinary text.

@@ -16,7 +16,7 @@ from typing import Any, cast
 import jsonschema
 
 from newsanno import corpus, jsonio, schema
-from newsanno.jsonio import Limits
+from newsanno.jsonio import DEFAULT_LIMITS, Limits
 from newsanno.model import Annotations, Document, DocumentMeta
 from newsanno.problems import Problem, has_errors
 
@@ -310,7 +310,7 @@ def text_problems(text: str, shown: str) -> list[Problem]:
         problems.append(Problem(shown, "text must end with exactly one line feed", "text.final_newline"))
     run = text.find("\n\n\n")
     if run != -1:
-        line, col = jsonio.line_col(text, run)
+        line, _ = jsonio.line_col(text, run)
         problems.append(Problem(shown, "more than one blank line between paragraphs", "text.blank_lines", line=line + 1, column=1))
     return problems
 
@@ -361,7 +361,7 @@ def _json_file(
     return value, found
 
 
-def load_document(folder: Path, limits: Limits = Limits()) -> tuple[Document | None, list[Problem]]:
+def load_document(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Document | None, list[Problem]]:
     """Read and check one document folder; the Document is returned only when error-free."""
     problems: list[Problem] = []
     paths = {name: folder / name for name in corpus.FILES}

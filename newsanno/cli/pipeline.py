@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsanno import rows
-from newsanno.jsonio import Limits
+from newsanno.jsonio import DEFAULT_LIMITS, Limits
 from newsanno.model import Document
 from newsanno.problems import Problem, has_errors
 from newsanno.tokens import tokenize
@@ -31,7 +31,7 @@ class DocResult:
         return self.document is not None and not has_errors(self.problems)
 
 
-def process(folder: Path, limits: Limits = Limits(), *, with_rows: bool = True) -> DocResult:
+def process(folder: Path, limits: Limits = DEFAULT_LIMITS, *, with_rows: bool = True) -> DocResult:
     """Validate one document folder and build its rows for every config."""
     document, problems = load_document(folder, limits)
     result = DocResult(folder, document, problems=problems)
