@@ -28,6 +28,17 @@ class CardInputs:
     card_md: str
     version: str
     stats: CorpusStats
+    fingerprints: dict[str, str]  # config -> sha256 over its Parquet files
+
+
+# One line per config for the card's `configs` metadata.
+CONFIG_DESCRIPTIONS = {
+    "documents": "One row per article: metadata, canonical text and every annotation layer as nested lists.",
+    "mentions": "One row per entity mention, with its entity and label.",
+    "quotes": "One row per quotation, with speaker and cue.",
+    "claims": "One row per factual claim, with claimant and check-worthiness.",
+    "ner": "One row per sentence: spaCy tokens with BIO tags from the named (NAM) mentions.",
+}
 
 
 def _size_category(n: int) -> str:
@@ -63,6 +74,9 @@ def front_matter(inputs: CardInputs) -> str:
                 "config_name": config,
                 "data_files": [{"split": split, "path": data_files_glob(config, split)} for split in stats.config_splits(config)],
                 **({"default": True} if config == DEFAULT_CONFIG else {}),
+                # `datasets` keys its cache of a local folder by this metadata, not by the files,
+                # so the content fingerprint here makes a rebuilt folder load fresh.
+                "description": f"{CONFIG_DESCRIPTIONS[config]} Data sha256: {inputs.fingerprints[config][:16]}.",
             }
             for config in published
         ],

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -38,3 +39,12 @@ def staged_dir(dest: Path) -> Iterator[Path]:
 def tree_files(root: Path) -> dict[str, bytes]:
     """All files under ``root`` by relative POSIX path, with their bytes."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def fingerprint(root: Path) -> str:
+    """sha256 over the relative names and bytes of every file under ``root``."""
+    digest = hashlib.sha256()
+    for name, data in tree_files(root).items() if root.is_dir() else ():
+        digest.update(f"{name}\0{len(data)}\0".encode())
+        digest.update(data)
+    return digest.hexdigest()

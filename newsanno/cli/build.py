@@ -15,7 +15,7 @@ from newsanno.features import CONFIGS, features
 from newsanno.jsonio import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, Limits
 from newsanno.parquet import ShardWriter, shard_name
 from newsanno.problems import Problem, has_errors
-from newsanno.staging import staged_dir, tree_files
+from newsanno.staging import fingerprint, staged_dir, tree_files
 from newsanno.stats import CorpusStats
 from newsanno.version import dataset_version
 
@@ -74,7 +74,9 @@ def write_dataset(raw: Path, out: Path, card_md: str, limits: Limits) -> list[Pr
     if not folders and not problems:
         problems.append(Problem(corpus.display(raw), "the raw corpus has no documents", "layout.empty"))
     if not has_errors(problems):
-        (out / "README.md").write_text(render(CardInputs(card_md=card_md, version=dataset_version(), stats=stats)), encoding="utf-8")
+        fingerprints = {config: fingerprint(out / "data" / config) for config in CONFIGS}
+        inputs = CardInputs(card_md=card_md, version=dataset_version(), stats=stats, fingerprints=fingerprints)
+        (out / "README.md").write_text(render(inputs), encoding="utf-8")
     return problems
 
 
