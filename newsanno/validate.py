@@ -171,9 +171,11 @@ def annotation_problems(ann: Annotations, text: str, shown: str) -> list[Problem
                 ids[item["id"]] = where
             if "start" in item:
                 problems.extend(span_problems(item, text, shown, where, item["id"]))
-    entities = {e["id"]: e for e in ann["entities"]}
-    mentions = {m["id"]: m for m in ann["mentions"]}
-    quotes = {q["id"]: q for q in ann["quotes"]}
+    # Lookups keep the first annotation of a duplicated id, so a duplicate is reported once
+    # and not again through every reference to it.
+    entities = _first_by_id(ann["entities"])
+    mentions = _first_by_id(ann["mentions"])
+    quotes = _first_by_id(ann["quotes"])
 
     def ref(target: dict[str, Any], kind: str, value: str | None, where: str, ann_id: str) -> bool:
         if value is None or value in target:
@@ -239,6 +241,13 @@ def annotation_problems(ann: Annotations, text: str, shown: str) -> list[Problem
 
     problems.extend(_overlapping_names(ann, shown))
     return problems
+
+
+def _first_by_id(items: Iterable[Any]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for item in items:
+        found.setdefault(item["id"], item)
+    return found
 
 
 def _owner_check(

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import io
 import json
 import os
 import shutil
@@ -217,16 +219,33 @@ def card(tmp_path: Path) -> Path:
     return path
 
 
-def run_cli(*args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
-    """Run the real console entry point in a new process."""
-    return subprocess.run(
-        [sys.executable, "-m", "newsanno", *map(str, args)],
-        cwd=cwd,
-        capture_output=True,
-        text=True,
-        env={**os.environ, **(env or {})},
-        timeout=600,
-    )
+def run_cli(
+    *args: str | Path, cwd: Path | None = None, env: dict[str, str] | None = None, new_process: bool = False
+) -> subprocess.CompletedProcess[str]:
+    """Run the real CLI entry point and capture what it prints.
+
+    In-process by default (imports of spaCy and datasets cost seconds per process); in a new
+    process when asked, or when a working directory or environment is given.
+    """
+    argv = [str(a) for a in args]
+    if new_process or cwd is not None or env is not None:
+        return subprocess.run(
+            [sys.executable, "-m", "newsanno", *argv],
+            cwd=cwd,
+            capture_output=True,
+            text=True,
+            env={**os.environ, **(env or {})},
+            timeout=600,
+        )
+    from newsanno.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+        try:
+            code = main(argv)
+        except SystemExit as exc:  # argparse's usage errors
+            code = int(exc.code or 0)
+    return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 
 def build(raw: Path, out: Path, card: Path, *extra: str) -> subprocess.CompletedProcess[str]:
