@@ -1,0 +1,27 @@
+"""The pre-commit configuration and the hook manifest are valid for real pre-commit."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from conftest import ROOT
+
+
+def pre_commit(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "pre_commit", *args], cwd=ROOT, capture_output=True, text=True, timeout=300)
+
+
+def test_config_and_manifest_validate() -> None:
+    for command, path in (("validate-config", ".pre-commit-config.yaml"), ("validate-manifest", ".pre-commit-hooks.yaml")):
+        result = pre_commit(command, path)
+        assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_manifest_declares_the_validate_hook() -> None:
+    import yaml
+
+    hooks = {h["id"]: h for h in yaml.safe_load((ROOT / ".pre-commit-hooks.yaml").read_text())}
+    assert hooks["newsanno-validate"]["entry"] == "newsanno validate"
+    local = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())["repos"][0]["hooks"]
+    assert {h["id"] for h in local} >= {"newsanno-validate", "ruff-check", "ruff-format"}
