@@ -64,7 +64,7 @@ def _schema_value(values: tuple[str, ...], wanted: str, what: str) -> str:
 NAME_FORM = _schema_value(schema.MENTION_FORMS, "NAM", "mention form")
 DIRECT_KIND = _schema_value(schema.QUOTE_KINDS, "direct", "quote kind")
 
-# Double quotation marks only: the apostrophe (' and ’) is not a quotation mark in this corpus's
+# Double quotation marks only: the apostrophe (' and U+2019) is not a quotation mark in this corpus's
 # sources, and single-quote pairing would drown the report in possessives.
 _STRAIGHT = '"'
 _OPEN = "\u201c"  # “
@@ -157,9 +157,13 @@ def _label_conflicts(ann: Annotations, text: str, shown: str) -> list[_Finding]:
         for i, m in group:
             if m["label"] == main:
                 continue
-            message = f"{name!r} is labelled {m['label']} here but {main} in {', '.join(main_ids[:5])}: {context(text, m['start'], m['end'])}"
+            message = (
+                f"{name!r} is labelled {m['label']} here but {main} in {', '.join(main_ids[:5])}: {context(text, m['start'], m['end'])}"
+            )
             hint = f"use {main} if it is the same kind of referent, or record an exception explaining the difference"
-            problem = Problem(shown, message, LABEL_CONFLICT, pointer=f"/mentions/{i}/label", annotation_id=m["id"], hint=hint, severity="warning")
+            problem = Problem(
+                shown, message, LABEL_CONFLICT, pointer=f"/mentions/{i}/label", annotation_id=m["id"], hint=hint, severity="warning"
+            )
             findings.append(_Finding(problem, m["start"], m["end"]))
     return findings
 
@@ -183,7 +187,9 @@ def _canonical_names(ann: Annotations, shown: str) -> list[_Finding]:
             others = sorted({m["text"] for m in mentions})
             message = f"entity {e['id']} is named {e['name']!r}, which is not the text of any of its mentions ({', '.join(map(repr, others[:5]))})"
             hint = f"rename it to {best['text']!r}"
-        problem = Problem(shown, message, CANONICAL_NAME, pointer=f"/entities/{i}/name", annotation_id=e["id"], hint=hint, severity="warning")
+        problem = Problem(
+            shown, message, CANONICAL_NAME, pointer=f"/entities/{i}/name", annotation_id=e["id"], hint=hint, severity="warning"
+        )
         findings.append(_Finding(problem))
     return findings
 
@@ -199,7 +205,7 @@ def quote_mark_pairs(text: str) -> tuple[list[tuple[int, int]], list[int]]:
     """
     pairs: list[tuple[int, int]] = []
     unpaired: list[int] = []
-    for para in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]*)*", text):
+    for para in re.finditer(r"[^\n]+(?:\n(?!\n)[^\n]+)*", text):
         open_at: int | None = None
         for mark in _QUOTE_MARKS.finditer(text, para.start(), para.end()):
             pos, ch = mark.start(), mark.group()
@@ -238,7 +244,14 @@ def _quote_marks(ann: Annotations, text: str, shown: str) -> list[_Finding]:
         findings.append(_Finding(problem, open_at, end))
     for pos in unpaired:
         message = f"quotation mark without a partner in its paragraph: {context(text, pos, pos + 1)}"
-        problem = Problem(shown, message, UNPAIRED_MARK, pointer="/quotes/-", hint="check the text for a missing or stray quotation mark", severity="warning")
+        problem = Problem(
+            shown,
+            message,
+            UNPAIRED_MARK,
+            pointer="/quotes/-",
+            hint="check the text for a missing or stray quotation mark",
+            severity="warning",
+        )
         findings.append(_Finding(problem, pos, pos + 1))
     return findings
 
@@ -250,14 +263,24 @@ def _quote_rules(ann: Annotations, text: str, shown: str) -> list[_Finding]:
         if q["kind"] == DIRECT_KIND and (q["speaker_mention_id"] is None or q["speaker_entity_id"] is None):
             message = f"direct quote {q['id']} has no speaker: {context(text, q['start'], q['end'])}"
             hint = 'point speaker_mention_id/speaker_entity_id at the speaker; an unnamed speaker ("one official") gets a NOM mention'
-            problem = Problem(shown, message, DIRECT_WITHOUT_SPEAKER, pointer=f"/quotes/{i}/speaker_mention_id", annotation_id=q["id"], hint=hint, severity="warning")
+            problem = Problem(
+                shown,
+                message,
+                DIRECT_WITHOUT_SPEAKER,
+                pointer=f"/quotes/{i}/speaker_mention_id",
+                annotation_id=q["id"],
+                hint=hint,
+                severity="warning",
+            )
             findings.append(_Finding(problem))
         cue = q["cue"]
         if cue is not None and cue["start"] < q["end"] and q["start"] < cue["end"]:
             inside = q["start"] <= cue["start"] and cue["end"] <= q["end"]
             message = f"cue {cue['text']!r} of quote {q['id']} {'lies inside' if inside else 'overlaps'} its content: {context(text, cue['start'], cue['end'])}"
             hint = _cue_hint(q)
-            problem = Problem(shown, message, CUE_INSIDE_CONTENT, pointer=f"/quotes/{i}/cue", annotation_id=q["id"], hint=hint, severity="warning")
+            problem = Problem(
+                shown, message, CUE_INSIDE_CONTENT, pointer=f"/quotes/{i}/cue", annotation_id=q["id"], hint=hint, severity="warning"
+            )
             findings.append(_Finding(problem))
     return findings
 
@@ -281,7 +304,15 @@ def _claimants(ann: Annotations, shown: str) -> list[_Finding]:
             continue
         message = f"claim {c['id']} is attributed to entity {entity}, which has no mention in the document"
         hint = "add a mention of the claimant (NOM or PRO if it is unnamed) and set claimant_mention_id, or set claimant_entity_id to null for the author"
-        problem = Problem(shown, message, CLAIMANT_WITHOUT_MENTION, pointer=f"/claims/{i}/claimant_entity_id", annotation_id=c["id"], hint=hint, severity="warning")
+        problem = Problem(
+            shown,
+            message,
+            CLAIMANT_WITHOUT_MENTION,
+            pointer=f"/claims/{i}/claimant_entity_id",
+            annotation_id=c["id"],
+            hint=hint,
+            severity="warning",
+        )
         findings.append(_Finding(problem))
     return findings
 
@@ -316,7 +347,17 @@ def _apply_exceptions(findings: list[_Finding], exceptions: list[LintException],
             where = f"span {exc['start']}..{exc['end']}"
         message = f"exception for {exc['code']} at {where} matches no finding (reason given: {exc['reason']!r})"
         hint = "remove it, or fix its code/location if the finding moved"
-        kept.append(Problem(shown, message, STALE_EXCEPTION, pointer=f"/exceptions/{i}", annotation_id=exc["annotation_id"], hint=hint, severity="warning"))
+        kept.append(
+            Problem(
+                shown,
+                message,
+                STALE_EXCEPTION,
+                pointer=f"/exceptions/{i}",
+                annotation_id=exc["annotation_id"],
+                hint=hint,
+                severity="warning",
+            )
+        )
     return kept
 
 
