@@ -75,12 +75,24 @@ class Claim(TypedDict):
     quote_id: str | None
 
 
+class LintException(TypedDict):
+    """A lint finding accepted on purpose: located by annotation id or by span, with its reason."""
+
+    code: str
+    annotation_id: str | None
+    start: int | None
+    end: int | None
+    reason: str
+
+
 class Annotations(TypedDict):
     document_id: str
     entities: list[Entity]
     mentions: list[Mention]
     quotes: list[Quote]
     claims: list[Claim]
+    # Reviewed lint findings; not an annotation layer (schema.LAYERS leaves it out).
+    exceptions: list[LintException]
 
 
 @dataclass(frozen=True, slots=True)
