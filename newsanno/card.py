@@ -134,6 +134,14 @@ def statistics(stats: CorpusStats) -> str:
             ("class", "claims", "definition"),
             [(c.value, stats.claim_classes[c.value], c.description) for c in schema.choices(schema.ANNOTATIONS, "checkworthiness")],
         ),
+        "",
+        "### Accepted lint findings",
+        "",
+        "Findings of `newsanno lint` that the annotators reviewed and kept on purpose, as recorded in the annotation files.",
+        "",
+        _table(("document", "finding", "where", "reason"), [tuple(e) for e in sorted(stats.lint_exceptions)])
+        if stats.lint_exceptions
+        else "None.",
     ]
     return "\n".join(parts) + "\n"
 

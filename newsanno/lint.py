@@ -26,6 +26,9 @@ from newsanno import schema
 from newsanno.model import Annotations, Document, LintException, Mention, Quote
 from newsanno.problems import Problem
 
+# Every lint code starts with this, so --strict can promote exactly the lint findings.
+LINT_PREFIX = "lint."
+
 # Stable finding codes: exceptions in annotation files refer to them, so never rename one.
 UNANNOTATED_NAME = "lint.unannotated_name"
 LABEL_CONFLICT = "lint.label_conflict"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from typing import Literal
 
 Severity = Literal["error", "warning"]
@@ -35,3 +35,8 @@ class Problem:
 def has_errors(problems: list[Problem]) -> bool:
     """True when at least one problem is an error (warnings alone do not fail a run)."""
     return any(p.severity == "error" for p in problems)
+
+
+def promote(problems: list[Problem], code_prefix: str) -> list[Problem]:
+    """Turn the warnings whose code starts with ``code_prefix`` into errors (``--strict``)."""
+    return [replace(p, severity="error") if p.severity == "warning" and p.code.startswith(code_prefix) else p for p in problems]

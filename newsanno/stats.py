@@ -23,6 +23,8 @@ class CorpusStats:
     characters: int = 0
     languages: set[str] = field(default_factory=set)
     annotation_licences: set[str] = field(default_factory=set)
+    # (document id, lint code, annotation id or span, reason): reviewed findings kept on purpose.
+    lint_exceptions: list[tuple[str, str, str, str]] = field(default_factory=list)
 
     def add(self, doc: Document, rows_per_config: dict[str, int]) -> None:
         """Count one document and the rows it contributed to each config."""
@@ -38,6 +40,9 @@ class CorpusStats:
         self.characters += len(doc.text)
         self.languages.add(doc.meta["language"])
         self.annotation_licences.add(doc.meta["rights"]["annotations"])
+        for exc in ann.get("exceptions", []):
+            where = exc["annotation_id"] or f"{exc['start']}..{exc['end']} {doc.text[exc['start'] : exc['end']]!r}"
+            self.lint_exceptions.append((doc.id, exc["code"], where, exc["reason"]))
 
     def merge(self, other: CorpusStats) -> None:
         """Fold in the counts of another part of the corpus (from a parallel worker)."""
@@ -47,6 +52,7 @@ class CorpusStats:
         self.characters += other.characters
         self.languages |= other.languages
         self.annotation_licences |= other.annotation_licences
+        self.lint_exceptions.extend(other.lint_exceptions)
 
     def splits(self) -> list[str]:
         """The splits that have documents, in schema order."""

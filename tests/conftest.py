@@ -100,6 +100,7 @@ class DocBuilder:
             "mentions": self.mentions,
             "quotes": self.quotes,
             "claims": self.claims,
+            "exceptions": [],
         }
 
 
@@ -142,7 +143,7 @@ ALPHA_TEXT = (
     "The council approved 12 new schools. According to the Springfield Tribune, she will run again in 2025.\n"
 )
 BETA_TEXT = 'Acme Corp. hired 300 workers in Ohio last year.\n\nIts chief executive called the plan a "fresh start" for the region.\n'
-GAMMA_TEXT = "Officials in Paris denied the report.\n"
+GAMMA_TEXT = "Officials in Paris said the report was false.\n"
 
 
 def alpha() -> DocBuilder:
@@ -174,7 +175,7 @@ def beta() -> DocBuilder:
     b.entity("E2", "300", "CARDINAL")
     b.entity("E3", "Ohio", "GPE")
     b.entity("E4", "last year", "DATE")
-    b.entity("E5", "Acme's chief executive", "PERSON")
+    b.entity("E5", "Its chief executive", "PERSON")
     b.mention("M1", "E1", "Acme Corp.")
     b.mention("M2", "E2", "300")
     b.mention("M3", "E3", "Ohio")
@@ -188,10 +189,10 @@ def beta() -> DocBuilder:
 def gamma() -> DocBuilder:
     b = DocBuilder("gamma", GAMMA_TEXT)
     b.entity("E1", "Paris", "GPE")
-    b.entity("E2", "officials in Paris", "PERSON")
+    b.entity("E2", "Officials in Paris", "PERSON")
     b.mention("M1", "E1", "Paris")
     b.mention("M2", "E2", "Officials in Paris", form="NOM")
-    b.quote("Q1", "denied the report", "indirect", "M2", "denied")
+    b.quote("Q1", "the report was false", "indirect", "M2", "said")
     return b
 
 

@@ -97,7 +97,7 @@ def test_every_error_of_a_run_is_reported(corpus: Path) -> None:
     mutate(corpus, "beta", dangling)
     result = run_cli("validate", "--raw", corpus, "--format", "json")
     assert result.returncode == 1
-    problems = [json.loads(line) for line in result.stdout.splitlines()]
+    problems = [p for p in map(json.loads, result.stdout.splitlines()) if p["severity"] == "error"]
     # The schema error in alpha stops alpha's semantic checks; beta's dangling reference is still found.
     assert {(p["file"].split(os.sep)[-2], p["code"]) for p in problems} == {("alpha", "schema.oneOf"), ("beta", "ref.dangling")}
     assert all(p["line"] and p["pointer"] and p["annotation_id"] for p in problems)
@@ -123,7 +123,7 @@ def test_broken_json_is_reported_not_raised(content: bytes, code: str, corpus: P
 
 def test_changed_text_is_caught_by_its_hash(corpus: Path) -> None:
     text = corpus / "gamma" / "text.txt"
-    text.write_text(text.read_text().replace("denied", "denies"))
+    text.write_text(text.read_text().replace("false", "true!"))
     result = run_cli("validate", "--raw", corpus)
     assert result.returncode == 1
     assert "[hash.mismatch] /text_sha256: text_sha256 does not match text.txt" in result.stdout
@@ -191,3 +191,21 @@ def test_console_script_in_a_new_process(corpus: Path) -> None:
     result = run_cli("validate", "--raw", corpus, new_process=True)
     assert result.returncode == 1
     assert "error [ref.dangling]" in result.stdout and "Traceback" not in result.stderr
+
+
+def test_fixture_corpus_is_lint_clean_and_strict_build_passes(corpus: Path, card: Path, tmp_path: Path) -> None:
+    assert run_cli("lint", "--raw", corpus, "--strict").returncode == 0
+    assert build(corpus, tmp_path / "out", card, "--strict").returncode == 0
+
+
+def test_strict_turns_lint_findings_into_errors(corpus: Path, card: Path, tmp_path: Path) -> None:
+    def rename(data: dict[str, Any]) -> None:
+        data["entities"][0]["name"] = "Señora Lopez"
+
+    mutate(corpus, "alpha", rename)
+    lenient = build(corpus, tmp_path / "out", card)
+    assert lenient.returncode == 0 and "warning [lint.canonical_name]" in lenient.stdout
+    strict = build(corpus, tmp_path / "strict", card, "--strict")
+    assert strict.returncode == 1 and "error [lint.canonical_name]" in strict.stdout
+    assert not (tmp_path / "strict").exists()
+    assert run_cli("lint", "--raw", corpus, "--strict").returncode == 1

@@ -13,8 +13,9 @@ from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, report
 from newsanno.cli.pipeline import process
 from newsanno.features import CONFIGS, features
 from newsanno.jsonio import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, Limits
+from newsanno.lint import LINT_PREFIX
 from newsanno.parquet import ShardWriter, shard_name
-from newsanno.problems import Problem, has_errors
+from newsanno.problems import Problem, has_errors, promote
 from newsanno.staging import fingerprint, staged_dir, tree_files
 from newsanno.stats import CorpusStats
 from newsanno.version import dataset_version
@@ -39,11 +40,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--out", type=Path, default=Path("dataset"), help="output dataset folder (default: dataset/)")
     p.add_argument("--card", type=Path, default=Path("CARD.md"), help="human-written part of the dataset card (default: CARD.md)")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if --out is not what the raw corpus builds")
+    p.add_argument("--strict", action="store_true", help="treat lint findings as errors")
     p.add_argument("--format", choices=report.FORMATS, default="text", help="problem output format")
     p.set_defaults(run=run)
 
 
-def write_dataset(raw: Path, out: Path, card_md: str, limits: Limits) -> list[Problem]:
+def write_dataset(raw: Path, out: Path, card_md: str, limits: Limits, *, strict: bool = False) -> list[Problem]:
     """Build the whole dataset folder into ``out`` (which must be empty); return problems.
 
     Documents stream through one at a time: rows are written to the Parquet writers as
@@ -55,7 +57,8 @@ def write_dataset(raw: Path, out: Path, card_md: str, limits: Limits) -> list[Pr
     try:
         for folder in folders:
             result = process(folder, limits)
-            problems.extend(result.problems)
+            found = promote(result.problems, LINT_PREFIX) if strict else result.problems
+            problems.extend(found)
             if not result.ok or has_errors(problems):
                 continue  # keep validating, but nothing more will be written
             doc = result.document
@@ -98,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
     limits = limits_from(args)
     if args.check:
         with tempfile.TemporaryDirectory(prefix="newsanno-check-") as tmp:
-            problems = write_dataset(args.raw, Path(tmp), card_md, limits)
+            problems = write_dataset(args.raw, Path(tmp), card_md, limits, strict=args.strict)
             report.emit(problems, args.format)
             if has_errors(problems):
                 return EXIT_INVALID
@@ -117,7 +120,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         with staged_dir(args.out) as stage:
-            problems = write_dataset(args.raw, stage, card_md, limits)
+            problems = write_dataset(args.raw, stage, card_md, limits, strict=args.strict)
             if has_errors(problems):
                 raise _Invalid
     except _Invalid:

@@ -9,8 +9,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsanno import rows
+from newsanno import corpus, rows
 from newsanno.jsonio import DEFAULT_LIMITS, Limits
+from newsanno.lint import lint_document
 from newsanno.model import Document
 from newsanno.problems import Problem, has_errors
 from newsanno.tokens import tokenize
@@ -39,6 +40,7 @@ def process(folder: Path, limits: Limits = DEFAULT_LIMITS, *, with_rows: bool = 
         return result
     ner, ner_problems = rows.ner_rows(document, tokenize(document.text))
     result.problems.extend(ner_problems)
+    result.problems.extend(lint_document(document, f"{document.origin}/{corpus.ANNOTATIONS}"))
     if with_rows and not ner_problems:
         result.rows = {name: build(document) for name, build in rows.SPAN_BUILDERS.items()}
         result.rows["ner"] = ner
