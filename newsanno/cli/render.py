@@ -1,0 +1,3 @@
+"""``newsanno render``: placeholder."""
+def register(sub):  # noqa
+    pass
