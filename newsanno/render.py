@@ -11,6 +11,7 @@ Everything from the text or the annotations goes through ``html.escape``.
 from __future__ import annotations
 
 import html
+import itertools
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -112,7 +113,7 @@ def segments(text: str, pieces: Iterable[Piece]) -> str:
     cuts = sorted({0, len(text), *(p.start for p in pieces), *(p.end for p in pieces)})
     seen: set[str] = set()
     out: list[str] = []
-    for lo, hi in zip(cuts, cuts[1:], strict=False):
+    for lo, hi in itertools.pairwise(cuts):
         if lo == hi:
             continue
         covering = sorted((p for p in pieces if p.start <= lo and hi <= p.end), key=lambda p: (_RANK[p.layer], p.start, -p.end))
