@@ -29,6 +29,7 @@ class CardInputs:
     version: str
     stats: CorpusStats
     fingerprints: dict[str, str]  # config -> sha256 over its Parquet files
+    charts: dict[str, str] | None = None  # path inside dataset/ -> alt text, in card order
 
 
 # One line per config for the card's `configs` metadata.
@@ -149,4 +150,9 @@ def statistics(stats: CorpusStats) -> str:
 def render(inputs: CardInputs) -> str:
     """The whole dataset card."""
     body = inputs.card_md.strip("\n")
-    return f"---\n{front_matter(inputs)}\n---\n\n{GENERATED_NOTICE}\n\n{body}\n\n**Dataset version: {inputs.version}**\n\n{statistics(inputs.stats)}"
+    charts = "".join(f"\n![{alt}]({path})\n" for path, alt in (inputs.charts or {}).items())
+    charts = f"\n### Charts\n{charts}" if charts else ""
+    return (
+        f"---\n{front_matter(inputs)}\n---\n\n{GENERATED_NOTICE}\n\n{body}\n\n**Dataset version: {inputs.version}**\n\n"
+        f"{statistics(inputs.stats)}{charts}"
+    )

@@ -19,6 +19,8 @@ class CorpusStats:
     mention_forms: Counter[str] = field(default_factory=Counter)
     quote_kinds: Counter[str] = field(default_factory=Counter)
     claim_classes: Counter[str] = field(default_factory=Counter)
+    quote_speakers: Counter[str] = field(default_factory=Counter)  # entity name; "(no source)" for none
+    claim_claimants: Counter[str] = field(default_factory=Counter)  # entity name; "(author)" for none
     entities: int = 0
     characters: int = 0
     languages: set[str] = field(default_factory=set)
@@ -36,6 +38,9 @@ class CorpusStats:
         self.mention_forms.update(m["form"] for m in ann["mentions"])
         self.quote_kinds.update(q["kind"] for q in ann["quotes"])
         self.claim_classes.update(c["checkworthiness"] for c in ann["claims"])
+        names = {e["id"]: e["name"] for e in ann["entities"]}
+        self.quote_speakers.update(names.get(q["speaker_entity_id"] or "", "(no source)") for q in ann["quotes"])
+        self.claim_claimants.update(names.get(c["claimant_entity_id"] or "", "(author)") for c in ann["claims"])
         self.entities += len(ann["entities"])
         self.characters += len(doc.text)
         self.languages.add(doc.meta["language"])
@@ -46,7 +51,16 @@ class CorpusStats:
 
     def merge(self, other: CorpusStats) -> None:
         """Fold in the counts of another part of the corpus (from a parallel worker)."""
-        for name in ("documents", "rows", "mention_labels", "mention_forms", "quote_kinds", "claim_classes"):
+        for name in (
+            "documents",
+            "rows",
+            "mention_labels",
+            "mention_forms",
+            "quote_kinds",
+            "claim_classes",
+            "quote_speakers",
+            "claim_claimants",
+        ):
             getattr(self, name).update(getattr(other, name))
         self.entities += other.entities
         self.characters += other.characters

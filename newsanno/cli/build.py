@@ -7,7 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from newsanno import corpus
+from newsanno import charts, corpus
 from newsanno.card import CardInputs, render
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, report
 from newsanno.cli.pipeline import process
@@ -78,7 +78,11 @@ def write_dataset(raw: Path, out: Path, card_md: str, limits: Limits, *, strict:
         problems.append(Problem(corpus.display(raw), "the raw corpus has no documents", "layout.empty"))
     if not has_errors(problems):
         fingerprints = {config: fingerprint(out / "data" / config) for config in CONFIGS}
-        inputs = CardInputs(card_md=card_md, version=dataset_version(), stats=stats, fingerprints=fingerprints)
+        (out / "charts").mkdir()
+        for name, png in charts.render_all(stats).items():
+            (out / "charts" / name).write_bytes(png)
+        shown = {f"charts/{name}": alt for name, alt in charts.CHARTS.items()}
+        inputs = CardInputs(card_md=card_md, version=dataset_version(), stats=stats, fingerprints=fingerprints, charts=shown)
         (out / "README.md").write_text(render(inputs), encoding="utf-8")
     return problems
 

@@ -1,0 +1,64 @@
+"""``newsanno agreement A.json B.json``: inter-annotator agreement of two annotation files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+from newsanno import agreement, jsonio, schema
+from newsanno.cli import EXIT_INVALID, EXIT_OK, report
+from newsanno.cli.build import limits_from
+from newsanno.jsonio import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, Limits
+from newsanno.problems import Problem, has_errors
+from newsanno.validate import read_bytes, schema_problems
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("agreement", help="inter-annotator agreement of two annotations.json files", description=__doc__)
+    p.add_argument("a", type=Path, metavar="A.json", help="reference annotations (e.g. gold)")
+    p.add_argument("b", type=Path, metavar="B.json", help="annotations compared against A")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument("--max-file-bytes", type=int, default=DEFAULT_MAX_FILE_BYTES, help=argparse.SUPPRESS)
+    p.add_argument("--max-depth", type=int, default=DEFAULT_MAX_DEPTH, help=argparse.SUPPRESS)
+    p.set_defaults(run=run)
+
+
+def read_annotations(path: Path, limits: Limits) -> tuple[Any, list[Problem]]:
+    """Strictly parse and schema-check one annotations.json (no text needed for agreement)."""
+    data, problems = read_bytes(path, limits)
+    if data is None:
+        return None, problems
+    value, problems = jsonio.parse_json(data, str(path), limits)
+    if value is None:
+        return None, problems
+    problems = schema_problems(value, schema.ANNOTATIONS, str(path))
+    return (None if has_errors(problems) else value), problems
+
+
+def run(args: argparse.Namespace) -> int:
+    limits = limits_from(args)
+    a, pa = read_annotations(args.a, limits)
+    b, pb = read_annotations(args.b, limits)
+    problems = pa + pb
+    if a is not None and b is not None and a["document_id"] != b["document_id"]:
+        problems.append(
+            Problem(
+                str(args.b),
+                f"annotates document {b['document_id']!r} but {args.a} annotates {a['document_id']!r}",
+                "agreement.different_documents",
+                pointer="/document_id",
+            )
+        )
+    if has_errors(problems) or a is None or b is None:
+        report.emit(problems, "text")
+        return EXIT_INVALID
+    result = agreement.agreement(a, b)
+    if args.format == "json":
+        sys.stdout.write(json.dumps({"document_id": a["document_id"], "a": str(args.a), "b": str(args.b), **result}, indent=2) + "\n")
+    else:
+        sys.stdout.write(f"agreement on {a['document_id']}: A={args.a} B={args.b} (n/a = not applicable)\n")
+        sys.stdout.write(agreement.format_table(result))
+    return EXIT_OK
