@@ -7,7 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from newsanno import corpus
+from newsanno import checksums, corpus
 from newsanno.card import CardInputs, render
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, report
 from newsanno.cli.pipeline import process
@@ -77,6 +77,8 @@ def write_dataset(raw: Path, out: Path, card_md: str, limits: Limits) -> list[Pr
         fingerprints = {config: fingerprint(out / "data" / config) for config in CONFIGS}
         inputs = CardInputs(card_md=card_md, version=dataset_version(), stats=stats, fingerprints=fingerprints)
         (out / "README.md").write_text(render(inputs), encoding="utf-8")
+        # Last: the manifest covers every other file, the card and croissant.json included.
+        checksums.write(out)
     return problems
 
 
