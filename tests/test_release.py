@@ -219,7 +219,8 @@ class StandInHub:
                     files = json.loads(raw)["files"]
                     self._reply(200, {"files": [{"path": f["path"], "uploadMode": "regular", "shouldIgnore": False} for f in files]})
                 elif "/commit/" in path:
-                    self._reply(200, {"commitUrl": f"{base}/commit/{'c' * 40}", "commitOid": "c" * 40, "success": True})
+                    repo_id = path.split("/api/datasets/")[1].split("/commit/")[0]
+                    self._reply(200, {"commitUrl": f"{base}/datasets/{repo_id}/commit/{'c' * 40}", "commitOid": "c" * 40, "success": True})
                 elif "/tag/" in path:
                     self._reply(200, {})
                 elif path.startswith("/api/datasets/") and self.command == "GET":
