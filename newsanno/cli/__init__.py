@@ -14,7 +14,7 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-SUBCOMMANDS: tuple[str, ...] = ("build", "validate", "lint", "format", "render", "agreement")
+SUBCOMMANDS: tuple[str, ...] = ("build", "validate", "lint", "format", "render", "agreement", "verify", "diff", "release")
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 

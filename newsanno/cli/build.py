@@ -7,7 +7,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-from newsanno import charts, corpus
+from newsanno import charts, checksums, corpus, croissant
 from newsanno.card import CardInputs, render
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, report
 from newsanno.cli.pipeline import process
@@ -39,13 +39,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_corpus_options(p)
     p.add_argument("--out", type=Path, default=Path("dataset"), help="output dataset folder (default: dataset/)")
     p.add_argument("--card", type=Path, default=Path("CARD.md"), help="human-written part of the dataset card (default: CARD.md)")
+    p.add_argument(
+        "--changelog", type=Path, default=Path("CHANGELOG.md"), help="release history; dates croissant.json (default: CHANGELOG.md)"
+    )
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if --out is not what the raw corpus builds")
     p.add_argument("--strict", action="store_true", help="treat lint findings as errors")
     p.add_argument("--format", choices=report.FORMATS, default="text", help="problem output format")
     p.set_defaults(run=run)
 
 
-def write_dataset(raw: Path, out: Path, card_md: str, limits: Limits, *, strict: bool = False) -> list[Problem]:
+def write_dataset(raw: Path, out: Path, card_md: str, limits: Limits, changelog: str = "", *, strict: bool = False) -> list[Problem]:
     """Build the whole dataset folder into ``out`` (which must be empty); return problems.
 
     Documents stream through one at a time: rows are written to the Parquet writers as
@@ -84,6 +87,11 @@ def write_dataset(raw: Path, out: Path, card_md: str, limits: Limits, *, strict:
         shown = {f"charts/{name}": alt for name, alt in charts.CHARTS.items()}
         inputs = CardInputs(card_md=card_md, version=dataset_version(), stats=stats, fingerprints=fingerprints, charts=shown)
         (out / "README.md").write_text(render(inputs), encoding="utf-8")
+        release = croissant.latest_release(changelog)
+        doc = croissant.metadata(stats, dataset_version(), release[1] if release else None)
+        (out / "croissant.json").write_text(croissant.dumps(doc), encoding="utf-8")
+        # Last: the manifest covers every other file, the card and croissant.json included.
+        checksums.write(out)
     return problems
 
 
@@ -103,9 +111,10 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     card_md = args.card.read_text(encoding="utf-8")
     limits = limits_from(args)
+    changelog = args.changelog.read_text(encoding="utf-8") if args.changelog.is_file() else ""
     if args.check:
         with tempfile.TemporaryDirectory(prefix="newsanno-check-") as tmp:
-            problems = write_dataset(args.raw, Path(tmp), card_md, limits, strict=args.strict)
+            problems = write_dataset(args.raw, Path(tmp), card_md, limits, changelog, strict=args.strict)
             report.emit(problems, args.format)
             if has_errors(problems):
                 return EXIT_INVALID
@@ -124,7 +133,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         with staged_dir(args.out) as stage:
-            problems = write_dataset(args.raw, stage, card_md, limits, strict=args.strict)
+            problems = write_dataset(args.raw, stage, card_md, limits, changelog, strict=args.strict)
             if has_errors(problems):
                 raise _Invalid
     except _Invalid:

@@ -1,0 +1,36 @@
+"""``newsanno diff REV_A REV_B``: what changed in the dataset between two git revisions (or WORKTREE)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from newsanno import diff as semantic
+from newsanno import revisions
+from newsanno.cli import EXIT_OK, EXIT_USAGE
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("diff", help="semantic diff between two revisions", description=__doc__)
+    p.add_argument("old", metavar="REV_A", help="git revision (tag, commit) or WORKTREE")
+    p.add_argument("new", metavar="REV_B", help="git revision (tag, commit) or WORKTREE")
+    p.add_argument("--repo", type=Path, default=Path("."), help="git checkout (default: .)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        old = revisions.snapshot(args.repo, args.old)
+        new = revisions.snapshot(args.repo, args.new)
+    except (revisions.RevisionError, ValueError) as exc:
+        print(f"newsanno diff: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    result = semantic.diff(old, new)
+    if args.format == "json":
+        print(json.dumps(result.to_json(), indent=2, ensure_ascii=False, default=list))
+    else:
+        sys.stdout.write(semantic.render_text(result))
+    return EXIT_OK
