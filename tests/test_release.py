@@ -81,7 +81,7 @@ def test_release_twice_then_verify_croissant_and_load_old_tag(clone: Path, tmp_p
     next(m for m in alpha.mentions if m["id"] == "M3")["form"] = "NOM"
     rewrite(clone, alpha)
     g = gamma()
-    g.claim("C1", "Officials in Paris denied the report.", "M2", "UFS")
+    g.claim("C1", "the report was false", "M2", "UFS", "Q1")
     rewrite(clone, g)
     rebuild(clone)
     commit_all(clone, "correct a mention, add a claim")
