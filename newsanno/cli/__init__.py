@@ -14,23 +14,47 @@ import sys
 import traceback
 from collections.abc import Sequence
 
-SUBCOMMANDS: tuple[str, ...] = ("build", "validate", "lint", "format", "render", "agreement", "verify", "diff", "release")
+# Each subcommand is the module newsanno.cli.<name>; only the one being run is imported, since
+# the stages pull in heavy libraries (spaCy, datasets, matplotlib) that other commands don't need.
+SUBCOMMANDS: dict[str, str] = {
+    "build": "validate raw/ and write dataset/",
+    "validate": "validate raw documents",
+    "lint": "find likely missing or inconsistent annotations",
+    "format": "rewrite document.json/annotations.json canonically",
+    "render": "write HTML review pages",
+    "agreement": "inter-annotator agreement of two annotations.json files",
+    "verify": "check a dataset folder against its SHA256SUMS",
+    "diff": "semantic diff between two revisions",
+    "release": "make a versioned release (commit + tag, optionally push)",
+}
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
 
-def parser() -> argparse.ArgumentParser:
-    """The full argument parser with every subcommand registered."""
+def parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser: ``command`` (or, if None, every subcommand) fully registered.
+
+    Other subcommands get a placeholder parser, so ``newsanno --help`` still lists them all.
+    """
     top = argparse.ArgumentParser(prog="newsanno", description="Validate and build the newsanno annotated-news dataset.")
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for name in SUBCOMMANDS:
-        importlib.import_module(f"newsanno.cli.{name}").register(sub)
+    for name, summary in SUBCOMMANDS.items():
+        if command is None or name == command:
+            importlib.import_module(f"newsanno.cli.{name}").register(sub)
+        else:
+            sub.add_parser(name, help=summary)
     return top
+
+
+def _command(argv: Sequence[str]) -> str:
+    """The subcommand named on the command line ("" when there is none yet)."""
+    return next((a for a in argv if not a.startswith("-")), "")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
-    args = parser().parse_args(argv)
+    argv = list(sys.argv[1:] if argv is None else argv)
+    args = parser(_command(argv)).parse_args(argv)
     try:
         return int(args.run(args))
     except KeyboardInterrupt:

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from newsanno import agreement, jsonio, schema
-from newsanno.cli import EXIT_INVALID, EXIT_OK, report
+from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
 from newsanno.cli.build import limits_from
 from newsanno.jsonio import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, Limits
 from newsanno.problems import Problem, has_errors
@@ -17,7 +17,7 @@ from newsanno.validate import read_bytes, schema_problems
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("agreement", help="inter-annotator agreement of two annotations.json files", description=__doc__)
+    p = sub.add_parser("agreement", help=SUBCOMMANDS["agreement"], description=__doc__)
     p.add_argument("a", type=Path, metavar="A.json", help="reference annotations (e.g. gold)")
     p.add_argument("b", type=Path, metavar="B.json", help="annotations compared against A")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from newsanno import charts, checksums, corpus, croissant
 from newsanno.card import CardInputs, render
-from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, report
+from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
 from newsanno.cli.pipeline import process
 from newsanno.features import CONFIGS, features
 from newsanno.jsonio import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, Limits
@@ -35,7 +35,7 @@ def limits_from(args: argparse.Namespace) -> Limits:
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("build", help="validate raw/ and write dataset/", description=__doc__)
+    p = sub.add_parser("build", help=SUBCOMMANDS["build"], description=__doc__)
     add_corpus_options(p)
     p.add_argument("--out", type=Path, default=Path("dataset"), help="output dataset folder (default: dataset/)")
     p.add_argument("--card", type=Path, default=Path("CARD.md"), help="human-written part of the dataset card (default: CARD.md)")

@@ -9,11 +9,11 @@ from pathlib import Path
 
 from newsanno import diff as semantic
 from newsanno import revisions
-from newsanno.cli import EXIT_OK, EXIT_USAGE
+from newsanno.cli import EXIT_OK, EXIT_USAGE, SUBCOMMANDS
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("diff", help="semantic diff between two revisions", description=__doc__)
+    p = sub.add_parser("diff", help=SUBCOMMANDS["diff"], description=__doc__)
     p.add_argument("old", metavar="REV_A", help="git revision (tag, commit) or WORKTREE")
     p.add_argument("new", metavar="REV_B", help="git revision (tag, commit) or WORKTREE")
     p.add_argument("--repo", type=Path, default=Path("."), help="git checkout (default: .)")

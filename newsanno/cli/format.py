@@ -7,13 +7,13 @@ import sys
 from pathlib import Path
 
 from newsanno import corpus, jsonio, schema
-from newsanno.cli import EXIT_INVALID, EXIT_OK, report
+from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
 
 SCHEMA_OF = {corpus.DOCUMENT: schema.DOCUMENT, corpus.ANNOTATIONS: schema.ANNOTATIONS}
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("format", help="rewrite document.json/annotations.json canonically", description=__doc__)
+    p = sub.add_parser("format", help=SUBCOMMANDS["format"], description=__doc__)
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="JSON files, or document folders")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if a file would change")
     p.set_defaults(run=run)

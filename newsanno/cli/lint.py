@@ -10,7 +10,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, report
+from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
 from newsanno.cli.build import add_corpus_options, limits_from
 from newsanno.cli.pipeline import process
 from newsanno.cli.validate import select
@@ -19,7 +19,7 @@ from newsanno.problems import has_errors, promote
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("lint", help="find likely missing or inconsistent annotations", description=__doc__)
+    p = sub.add_parser("lint", help=SUBCOMMANDS["lint"], description=__doc__)
     add_corpus_options(p)
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="document folders (or files in them) inside --raw; default: all")
     p.add_argument("--strict", action="store_true", help="treat findings as errors (exit 1 if any)")

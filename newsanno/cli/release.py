@@ -13,7 +13,7 @@ from pathlib import Path
 from newsanno import checksums, corpus, revisions
 from newsanno import diff as semantic
 from newsanno import release as rel
-from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, report
+from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
 from newsanno.cli.build import compare_trees, write_dataset
 from newsanno.cli.pipeline import process
 from newsanno.jsonio import DEFAULT_LIMITS
@@ -26,7 +26,7 @@ class Refused(Exception):
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("release", help="make a versioned release (commit + tag, optionally push)", description=__doc__)
+    p = sub.add_parser("release", help=SUBCOMMANDS["release"], description=__doc__)
     p.add_argument("version", metavar="VERSION", help="the new version, X.Y.Z")
     p.add_argument("--repo", type=Path, default=Path("."), help="the git checkout to release (default: .)")
     p.add_argument("--date", help="release date YYYY-MM-DD for the CHANGELOG (default: today)")

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from newsanno import corpus, render
-from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, report
+from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
 from newsanno.cli.agreement import read_annotations
 from newsanno.cli.build import add_corpus_options, limits_from
 from newsanno.model import Document
@@ -16,7 +16,7 @@ from newsanno.validate import load_document
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("render", help="write HTML review pages", description=__doc__)
+    p = sub.add_parser("render", help=SUBCOMMANDS["render"], description=__doc__)
     add_corpus_options(p)
     p.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="documents to render (default: all)")
     p.add_argument("--out", type=Path, default=Path("docs/review"), help="output folder (default: docs/review/)")

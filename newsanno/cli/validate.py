@@ -7,14 +7,14 @@ import sys
 from pathlib import Path
 
 from newsanno import corpus
-from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, report
+from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
 from newsanno.cli.build import add_corpus_options, limits_from
 from newsanno.cli.pipeline import process
 from newsanno.problems import Problem, has_errors
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("validate", help="validate raw documents", description=__doc__)
+    p = sub.add_parser("validate", help=SUBCOMMANDS["validate"], description=__doc__)
     add_corpus_options(p)
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="document folders (or files in them) inside --raw; default: all")
     p.add_argument("--format", choices=report.FORMATS, default="text", help="output format (default: text)")

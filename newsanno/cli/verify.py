@@ -7,11 +7,11 @@ import sys
 from pathlib import Path
 
 from newsanno import checksums
-from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE
+from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    p = sub.add_parser("verify", help="check a dataset folder against its SHA256SUMS", description=__doc__)
+    p = sub.add_parser("verify", help=SUBCOMMANDS["verify"], description=__doc__)
     p.add_argument("folder", nargs="?", type=Path, default=Path("dataset"), metavar="DIR", help="dataset folder (default: dataset/)")
     p.set_defaults(run=run)
 
