@@ -7,16 +7,21 @@ import sys
 import tempfile
 from pathlib import Path
 
-from newsanno import corpus
+from tqdm import tqdm
+
+from newsanno import corpus, shards
 from newsanno.card import CardInputs, render
-from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, report
-from newsanno.cli.pipeline import process
+from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, engines, report
+from newsanno.cli.engines import ENGINES, RunOptions
 from newsanno.features import CONFIGS, features
 from newsanno.jsonio import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, Limits
 from newsanno.parquet import ShardWriter, shard_name
 from newsanno.problems import Problem, has_errors
+from newsanno.rows import Row
+from newsanno.shards import DEFAULT_MAX_DOCS_PER_SHARD, Shard, ShardPlan
 from newsanno.staging import fingerprint, staged_dir, tree_files
 from newsanno.stats import CorpusStats
+from newsanno.tokencache import DEFAULT_CACHE_DIR
 from newsanno.version import dataset_version
 
 
@@ -27,10 +32,40 @@ def add_corpus_options(p: argparse.ArgumentParser) -> None:
         "--max-file-bytes", type=int, default=DEFAULT_MAX_FILE_BYTES, help="refuse files larger than this (default: %(default)s)"
     )
     p.add_argument("--max-depth", type=int, default=DEFAULT_MAX_DEPTH, help="refuse JSON nested deeper than this (default: %(default)s)")
+    p.add_argument("--num-proc", type=_positive, default=1, help="worker processes (default: 1; output is the same for any number)")
+    p.add_argument(
+        "--cache-dir", type=Path, default=DEFAULT_CACHE_DIR, help="token cache folder, safe to delete (default: %(default)s/ in the cwd)"
+    )
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the token cache")
+    p.add_argument("--quiet", action="store_true", help="no progress bar (there is none anyway when stderr is not a terminal)")
+
+
+def _positive(value: str) -> int:
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
 
 
 def limits_from(args: argparse.Namespace) -> Limits:
     return Limits(max_file_bytes=args.max_file_bytes, max_depth=args.max_depth)
+
+
+def run_options(args: argparse.Namespace, *, with_rows: bool) -> RunOptions:
+    """The engine options of a parsed command line."""
+    return RunOptions(
+        limits=limits_from(args),
+        cache_dir=None if args.no_cache else args.cache_dir,
+        num_proc=args.num_proc,
+        with_rows=with_rows,
+        engine=getattr(args, "engine", "local"),
+        scheduler=getattr(args, "scheduler", None),
+    )
+
+
+def progress(args: argparse.Namespace, total: int, what: str) -> tqdm:
+    """A documents-per-second bar on a terminal; silent with --quiet or when stderr is not a TTY (CI logs)."""
+    return tqdm(total=total, unit="doc", desc=what, disable=args.quiet or not sys.stderr.isatty(), file=sys.stderr, leave=False)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -40,40 +75,95 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--card", type=Path, default=Path("CARD.md"), help="human-written part of the dataset card (default: CARD.md)")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if --out is not what the raw corpus builds")
     p.add_argument("--format", choices=report.FORMATS, default="text", help="problem output format")
+    p.add_argument(
+        "--max-docs-per-shard",
+        type=_positive,
+        default=DEFAULT_MAX_DOCS_PER_SHARD,
+        help="documents per Parquet shard of a split (default: %(default)s); part of what decides the output",
+    )
+    p.add_argument("--engine", choices=ENGINES, default="local", help="where documents are processed (default: local)")
+    p.add_argument("--scheduler", help="Dask scheduler address for --engine dask, e.g. tcp://10.0.0.5:8786")
     p.set_defaults(run=run)
 
 
-def write_dataset(raw: Path, out: Path, card_md: str, limits: Limits) -> list[Problem]:
+class _ShardFiles:
+    """The open writer of each (config, split) and the shards that have a file."""
+
+    def __init__(self, out: Path, plan: ShardPlan) -> None:
+        self.out = out
+        self.plan = plan
+        self.open: dict[tuple[str, str], tuple[int, ShardWriter]] = {}
+        self.written: set[tuple[str, str]] = set()
+
+    def path(self, config: str, split: str, index: int) -> Path:
+        return self.out / "data" / config / shard_name(split, index, self.plan.count(split))
+
+    def write(self, config: str, shard: Shard, rows: list[Row]) -> None:
+        key = (config, shard.split)
+        current = self.open.get(key)
+        if current is None or current[0] != shard.index:
+            if current is not None:
+                current[1].close()
+            current = (shard.index, ShardWriter(self.path(config, shard.split, shard.index), features(config)))
+            self.open[key] = current
+        current[1].write(rows)
+        self.written.add(key)
+
+    def close(self) -> None:
+        for _, writer in self.open.values():
+            writer.close()
+        self.open.clear()
+
+    def complete(self) -> None:
+        """Give every shard of a (config, split) that has rows a file, so ``-of-MMMMM`` is true."""
+        for config, split in sorted(self.written):
+            for index in range(self.plan.count(split)):
+                path = self.path(config, split, index)
+                if not path.exists():
+                    ShardWriter(path, features(config)).close()
+
+
+def write_dataset(
+    raw: Path, out: Path, card_md: str, options: RunOptions, max_docs_per_shard: int = DEFAULT_MAX_DOCS_PER_SHARD, bar: tqdm | None = None
+) -> list[Problem]:
     """Build the whole dataset folder into ``out`` (which must be empty); return problems.
 
     Documents stream through one at a time: rows are written to the Parquet writers as
-    each document is processed, so memory does not grow with the corpus.
+    each document's result arrives, so memory does not grow with the corpus.  Problems
+    are reported in document id order whatever order the engine produced them in.
     """
     folders, problems = corpus.discover(raw)
+    plan = shards.plan(folders, max_docs_per_shard)
+    if bar is not None:
+        bar.reset(total=len(folders))
+    order = {folder.name: i for i, folder in enumerate(folders)}
+    found: list[tuple[int, list[Problem]]] = []
+    failed = has_errors(problems)
     stats = CorpusStats()
-    writers: dict[tuple[str, str], ShardWriter] = {}
+    files = _ShardFiles(out, plan)
     try:
-        for folder in folders:
-            result = process(folder, limits)
-            problems.extend(result.problems)
-            if not result.ok or has_errors(problems):
+        for result in engines.results(plan, options, max_docs_per_shard):
+            if bar is not None:
+                bar.update()
+            if result.problems:
+                found.append((order[result.folder.name], result.problems))
+            failed = failed or not result.ok
+            if failed:
                 continue  # keep validating, but nothing more will be written
             doc = result.document
             assert doc is not None
+            shard = plan.of[result.folder.name]
             for config in CONFIGS:
-                key = (config, doc.split)
-                if not result.rows[config]:
-                    continue  # a split gets a file only once it has rows: readers reject empty splits
-                if key not in writers:
-                    writers[key] = ShardWriter(out / "data" / config / shard_name(doc.split, 0, 1), features(config))
-                writers[key].write(result.rows[config])
+                if result.rows[config]:  # a split gets files only once it has rows: readers reject empty splits
+                    files.write(config, shard, result.rows[config])
             stats.add(doc, {config: len(result.rows[config]) for config in CONFIGS})
     finally:
-        for writer in writers.values():
-            writer.close()
+        files.close()
+    problems.extend(p for _, doc_problems in sorted(found, key=lambda item: item[0]) for p in doc_problems)
     if not folders and not problems:
         problems.append(Problem(corpus.display(raw), "the raw corpus has no documents", "layout.empty"))
     if not has_errors(problems):
+        files.complete()
         fingerprints = {config: fingerprint(out / "data" / config) for config in CONFIGS}
         inputs = CardInputs(card_md=card_md, version=dataset_version(), stats=stats, fingerprints=fingerprints)
         (out / "README.md").write_text(render(inputs), encoding="utf-8")
@@ -94,11 +184,19 @@ def run(args: argparse.Namespace) -> int:
     if not args.card.is_file():
         print(f"newsanno build: card prose {args.card} not found (give --card PATH)", file=sys.stderr)
         return EXIT_USAGE
+    if args.engine == "dask" and not args.scheduler:
+        print("newsanno build: --engine dask needs --scheduler ADDRESS", file=sys.stderr)
+        return EXIT_USAGE
     card_md = args.card.read_text(encoding="utf-8")
-    limits = limits_from(args)
+    options = run_options(args, with_rows=True)
+
+    def write(out: Path) -> list[Problem]:
+        with progress(args, 0, "build") as bar:
+            return write_dataset(args.raw, out, card_md, options, args.max_docs_per_shard, bar)
+
     if args.check:
         with tempfile.TemporaryDirectory(prefix="newsanno-check-") as tmp:
-            problems = write_dataset(args.raw, Path(tmp), card_md, limits)
+            problems = write(Path(tmp))
             report.emit(problems, args.format)
             if has_errors(problems):
                 return EXIT_INVALID
@@ -117,7 +215,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         with staged_dir(args.out) as stage:
-            problems = write_dataset(args.raw, stage, card_md, limits)
+            problems = write(stage)
             if has_errors(problems):
                 raise _Invalid
     except _Invalid:
