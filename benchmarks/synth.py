@@ -28,11 +28,34 @@ QUOTES = 15
 CLAIMS = 30
 SPLIT_WEIGHTS = (("train", 8), ("validation", 1), ("test", 1))
 
-SYLLABLES = "ka ro mi te sa lo vin dor bel tar nes qua ril mon dax fen gor hal is ur ben cas".split()
-VERBS = "announced approved rejected reviewed expanded criticised funded delayed praised questioned".split()
-NOUNS = "budget plan report contract proposal project agreement policy programme investigation".split()
-ADJS = "new annual revised regional public private national local controversial long-awaited".split()
-FILLER = "after months of debate among residents and officials who had followed the matter closely".split()
+SYLLABLES = [
+    "ka",
+    "ro",
+    "mi",
+    "te",
+    "sa",
+    "lo",
+    "vin",
+    "dor",
+    "bel",
+    "tar",
+    "nes",
+    "qua",
+    "ril",
+    "mon",
+    "dax",
+    "fen",
+    "gor",
+    "hal",
+    "is",
+    "ur",
+    "ben",
+    "cas",
+]
+VERBS = ["announced", "approved", "rejected", "reviewed", "expanded", "criticised", "funded", "delayed", "praised", "questioned"]
+NOUNS = ["budget", "plan", "report", "contract", "proposal", "project", "agreement", "policy", "programme", "investigation"]
+ADJS = ["new", "annual", "revised", "regional", "public", "private", "national", "local", "controversial", "long-awaited"]
+FILLER = ["after", "months", "of", "debate", "among", "residents", "and", "officials", "who", "had", "followed", "the", "matter", "closely"]
 CLAUSES = [
     "we will deliver every promise we made",
     "the figures speak for themselves",
