@@ -13,5 +13,14 @@ from newsanno.cli import main
 ROOT = Path(__file__).resolve().parent
 
 if __name__ == "__main__":
-    defaults = ["--raw", str(ROOT / "raw"), "--out", str(ROOT / "dataset"), "--card", str(ROOT / "CARD.md"), "--changelog", str(ROOT / "CHANGELOG.md")]
+    defaults = [
+        "--raw",
+        str(ROOT / "raw"),
+        "--out",
+        str(ROOT / "dataset"),
+        "--card",
+        str(ROOT / "CARD.md"),
+        "--changelog",
+        str(ROOT / "CHANGELOG.md"),
+    ]
     sys.exit(main(["build", *defaults, *sys.argv[1:]]))

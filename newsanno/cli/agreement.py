@@ -10,7 +10,7 @@ from typing import Any
 
 from newsanno import agreement, jsonio, schema
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
-from newsanno.cli.build import limits_from
+from newsanno.cli.options import limits_from
 from newsanno.jsonio import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, Limits
 from newsanno.problems import Problem, has_errors
 from newsanno.validate import read_bytes, schema_problems

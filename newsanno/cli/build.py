@@ -7,31 +7,22 @@ import sys
 import tempfile
 from pathlib import Path
 
-from newsanno import charts, checksums, corpus, croissant
+from tqdm import tqdm
+
+from newsanno import charts, checksums, corpus, croissant, shards
 from newsanno.card import CardInputs, render
-from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
-from newsanno.cli.pipeline import process
+from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, engines, report
+from newsanno.cli.engines import ENGINES, RunOptions
+from newsanno.cli.options import add_corpus_options, positive, progress, run_options
 from newsanno.features import CONFIGS, features
-from newsanno.jsonio import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, Limits
 from newsanno.lint import LINT_PREFIX
 from newsanno.parquet import ShardWriter, shard_name
 from newsanno.problems import Problem, has_errors, promote
+from newsanno.rows import Row
+from newsanno.shards import DEFAULT_MAX_DOCS_PER_SHARD, Shard, ShardPlan
 from newsanno.staging import fingerprint, staged_dir, tree_files
 from newsanno.stats import CorpusStats
 from newsanno.version import dataset_version
-
-
-def add_corpus_options(p: argparse.ArgumentParser) -> None:
-    """Options shared by every command that reads a raw corpus."""
-    p.add_argument("--raw", type=Path, default=Path("raw"), help="raw corpus folder (default: raw/)")
-    p.add_argument(
-        "--max-file-bytes", type=int, default=DEFAULT_MAX_FILE_BYTES, help="refuse files larger than this (default: %(default)s)"
-    )
-    p.add_argument("--max-depth", type=int, default=DEFAULT_MAX_DEPTH, help="refuse JSON nested deeper than this (default: %(default)s)")
-
-
-def limits_from(args: argparse.Namespace) -> Limits:
-    return Limits(max_file_bytes=args.max_file_bytes, max_depth=args.max_depth)
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -42,44 +33,107 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument(
         "--changelog", type=Path, default=Path("CHANGELOG.md"), help="release history; dates croissant.json (default: CHANGELOG.md)"
     )
-    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if --out is not what the raw corpus builds")
     p.add_argument("--strict", action="store_true", help="treat lint findings as errors")
+    p.add_argument("--check", action="store_true", help="write nothing; exit 1 if --out is not what the raw corpus builds")
     p.add_argument("--format", choices=report.FORMATS, default="text", help="problem output format")
+    p.add_argument(
+        "--max-docs-per-shard",
+        type=positive,
+        default=DEFAULT_MAX_DOCS_PER_SHARD,
+        help="documents per Parquet shard of a split (default: %(default)s); part of what decides the output",
+    )
+    p.add_argument("--engine", choices=ENGINES, default="local", help="where documents are processed (default: local)")
+    p.add_argument("--scheduler", help="Dask scheduler address for --engine dask, e.g. tcp://10.0.0.5:8786")
     p.set_defaults(run=run)
 
 
-def write_dataset(raw: Path, out: Path, card_md: str, limits: Limits, changelog: str = "", *, strict: bool = False) -> list[Problem]:
+class _ShardFiles:
+    """The open writer of each (config, split) and the shards that have a file."""
+
+    def __init__(self, out: Path, plan: ShardPlan) -> None:
+        self.out = out
+        self.plan = plan
+        self.open: dict[tuple[str, str], tuple[int, ShardWriter]] = {}
+        self.written: set[tuple[str, str]] = set()
+
+    def path(self, config: str, split: str, index: int) -> Path:
+        return self.out / "data" / config / shard_name(split, index, self.plan.count(split))
+
+    def write(self, config: str, shard: Shard, rows: list[Row]) -> None:
+        key = (config, shard.split)
+        current = self.open.get(key)
+        if current is None or current[0] != shard.index:
+            if current is not None:
+                current[1].close()
+            current = (shard.index, ShardWriter(self.path(config, shard.split, shard.index), features(config)))
+            self.open[key] = current
+        current[1].write(rows)
+        self.written.add(key)
+
+    def close(self) -> None:
+        for _, writer in self.open.values():
+            writer.close()
+        self.open.clear()
+
+    def complete(self) -> None:
+        """Give every shard of a (config, split) that has rows a file, so ``-of-MMMMM`` is true."""
+        for config, split in sorted(self.written):
+            for index in range(self.plan.count(split)):
+                path = self.path(config, split, index)
+                if not path.exists():
+                    ShardWriter(path, features(config)).close()
+
+
+def write_dataset(
+    raw: Path,
+    out: Path,
+    card_md: str,
+    options: RunOptions,
+    max_docs_per_shard: int = DEFAULT_MAX_DOCS_PER_SHARD,
+    bar: tqdm | None = None,
+    *,
+    changelog: str = "",
+    strict: bool = False,
+) -> list[Problem]:
     """Build the whole dataset folder into ``out`` (which must be empty); return problems.
 
     Documents stream through one at a time: rows are written to the Parquet writers as
-    each document is processed, so memory does not grow with the corpus.
+    each document's result arrives, so memory does not grow with the corpus.  Problems
+    are reported in document id order whatever order the engine produced them in.
     """
     folders, problems = corpus.discover(raw)
+    plan = shards.plan(folders, max_docs_per_shard)
+    if bar is not None:
+        bar.reset(total=len(folders))
+    order = {folder.name: i for i, folder in enumerate(folders)}
+    found: list[tuple[int, list[Problem]]] = []
+    failed = has_errors(problems)
     stats = CorpusStats()
-    writers: dict[tuple[str, str], ShardWriter] = {}
+    files = _ShardFiles(out, plan)
     try:
-        for folder in folders:
-            result = process(folder, limits)
-            found = promote(result.problems, LINT_PREFIX) if strict else result.problems
-            problems.extend(found)
-            if not result.ok or has_errors(problems):
+        for result in engines.results(plan, options, max_docs_per_shard):
+            if bar is not None:
+                bar.update()
+            doc_problems = promote(result.problems, LINT_PREFIX) if strict else result.problems
+            if doc_problems:
+                found.append((order[result.folder.name], doc_problems))
+            failed = failed or not result.ok or has_errors(doc_problems)
+            if failed:
                 continue  # keep validating, but nothing more will be written
             doc = result.document
             assert doc is not None
+            shard = plan.of[result.folder.name]
             for config in CONFIGS:
-                key = (config, doc.split)
-                if not result.rows[config]:
-                    continue  # a split gets a file only once it has rows: readers reject empty splits
-                if key not in writers:
-                    writers[key] = ShardWriter(out / "data" / config / shard_name(doc.split, 0, 1), features(config))
-                writers[key].write(result.rows[config])
+                if result.rows[config]:  # a split gets files only once it has rows: readers reject empty splits
+                    files.write(config, shard, result.rows[config])
             stats.add(doc, {config: len(result.rows[config]) for config in CONFIGS})
     finally:
-        for writer in writers.values():
-            writer.close()
+        files.close()
+    problems.extend(p for _, doc_problems in sorted(found, key=lambda item: item[0]) for p in doc_problems)
     if not folders and not problems:
         problems.append(Problem(corpus.display(raw), "the raw corpus has no documents", "layout.empty"))
     if not has_errors(problems):
+        files.complete()
         fingerprints = {config: fingerprint(out / "data" / config) for config in CONFIGS}
         (out / "charts").mkdir()
         for name, png in charts.render_all(stats).items():
@@ -109,12 +163,20 @@ def run(args: argparse.Namespace) -> int:
     if not args.card.is_file():
         print(f"newsanno build: card prose {args.card} not found (give --card PATH)", file=sys.stderr)
         return EXIT_USAGE
+    if args.engine == "dask" and not args.scheduler:
+        print("newsanno build: --engine dask needs --scheduler ADDRESS", file=sys.stderr)
+        return EXIT_USAGE
     card_md = args.card.read_text(encoding="utf-8")
-    limits = limits_from(args)
     changelog = args.changelog.read_text(encoding="utf-8") if args.changelog.is_file() else ""
+    options = run_options(args, with_rows=True)
+
+    def write(out: Path) -> list[Problem]:
+        with progress(args, 0, "build") as bar:
+            return write_dataset(args.raw, out, card_md, options, args.max_docs_per_shard, bar, changelog=changelog, strict=args.strict)
+
     if args.check:
         with tempfile.TemporaryDirectory(prefix="newsanno-check-") as tmp:
-            problems = write_dataset(args.raw, Path(tmp), card_md, limits, changelog, strict=args.strict)
+            problems = write(Path(tmp))
             report.emit(problems, args.format)
             if has_errors(problems):
                 return EXIT_INVALID
@@ -133,7 +195,7 @@ def run(args: argparse.Namespace) -> int:
 
     try:
         with staged_dir(args.out) as stage:
-            problems = write_dataset(args.raw, stage, card_md, limits, changelog, strict=args.strict)
+            problems = write(stage)
             if has_errors(problems):
                 raise _Invalid
     except _Invalid:

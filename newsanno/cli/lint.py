@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
-from newsanno.cli.build import add_corpus_options, limits_from
-from newsanno.cli.pipeline import process
+from newsanno.cli.engines import local_results
+from newsanno.cli.options import add_corpus_options, progress, run_options
 from newsanno.cli.validate import select
 from newsanno.lint import LINT_PREFIX
 from newsanno.problems import has_errors, promote
@@ -32,11 +32,11 @@ def run(args: argparse.Namespace) -> int:
         print(f"newsanno lint: raw corpus folder {args.raw} does not exist", file=sys.stderr)
         return EXIT_USAGE
     folders, problems = select(args.raw, args.paths)
-    limits = limits_from(args)
-    for folder in folders:
-        found = process(folder, limits, with_rows=False).problems
-        # Only lint findings, and the errors that kept a document from being linted.
-        problems.extend(p for p in found if p.code.startswith(LINT_PREFIX) or p.severity == "error")
+    with progress(args, len(folders), "lint") as bar:
+        for result in local_results(folders, run_options(args, with_rows=False)):
+            # Only lint findings, and the errors that kept a document from being linted.
+            problems.extend(p for p in result.problems if p.code.startswith(LINT_PREFIX) or p.severity == "error")
+            bar.update()
     if args.strict:
         problems = promote(problems, LINT_PREFIX)
     report.emit(problems, args.format)

@@ -14,8 +14,10 @@ from newsanno.jsonio import DEFAULT_LIMITS, Limits
 from newsanno.lint import lint_document
 from newsanno.model import Document
 from newsanno.problems import Problem, has_errors
-from newsanno.tokens import tokenize
+from newsanno.tokencache import TokenCache
 from newsanno.validate import load_document
+
+_NO_CACHE = TokenCache(None)
 
 
 @dataclass
@@ -32,13 +34,17 @@ class DocResult:
         return self.document is not None and not has_errors(self.problems)
 
 
-def process(folder: Path, limits: Limits = DEFAULT_LIMITS, *, with_rows: bool = True) -> DocResult:
-    """Validate one document folder and build its rows for every config."""
+def process(folder: Path, limits: Limits = DEFAULT_LIMITS, *, with_rows: bool = True, cache: TokenCache | None = None) -> DocResult:
+    """Validate one document folder and build its rows for every config.
+
+    Tokens come through ``cache`` when given (a hit gives the very tokens a fresh
+    tokenization would), else from a fresh tokenization.
+    """
     document, problems = load_document(folder, limits)
     result = DocResult(folder, document, problems=problems)
     if document is None:
         return result
-    ner, ner_problems = rows.ner_rows(document, tokenize(document.text))
+    ner, ner_problems = rows.ner_rows(document, (cache or _NO_CACHE).tokenize(document.text))
     result.problems.extend(ner_problems)
     result.problems.extend(lint_document(document, f"{document.origin}/{corpus.ANNOTATIONS}"))
     if with_rows and not ner_problems:

@@ -15,6 +15,7 @@ from newsanno import diff as semantic
 from newsanno import release as rel
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
 from newsanno.cli.build import compare_trees, write_dataset
+from newsanno.cli.engines import RunOptions
 from newsanno.cli.pipeline import process
 from newsanno.jsonio import DEFAULT_LIMITS
 from newsanno.lint import LINT_PREFIX
@@ -60,7 +61,7 @@ def _build_into(repo: Path, out: Path) -> None:
     card = (repo / "CARD.md").read_text(encoding="utf-8")
     changelog_path = repo / "CHANGELOG.md"
     changelog = changelog_path.read_text(encoding="utf-8") if changelog_path.is_file() else ""
-    problems = write_dataset(repo / "raw", out, card, DEFAULT_LIMITS, changelog)
+    problems = write_dataset(repo / "raw", out, card, RunOptions(limits=DEFAULT_LIMITS, cache_dir=None), changelog=changelog)
     if has_errors(problems):
         report.emit(problems, "text")
         raise Refused("the build fails")

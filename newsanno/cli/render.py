@@ -9,7 +9,7 @@ from pathlib import Path
 from newsanno import corpus, render
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
 from newsanno.cli.agreement import read_annotations
-from newsanno.cli.build import add_corpus_options, limits_from
+from newsanno.cli.options import add_corpus_options, limits_from
 from newsanno.model import Document
 from newsanno.problems import Problem, has_errors
 from newsanno.validate import load_document

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from newsanno import corpus
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
-from newsanno.cli.build import add_corpus_options, limits_from
-from newsanno.cli.pipeline import process
+from newsanno.cli.engines import local_results
+from newsanno.cli.options import add_corpus_options, progress, run_options
 from newsanno.problems import Problem, has_errors
 
 
@@ -48,9 +48,10 @@ def run(args: argparse.Namespace) -> int:
         print(f"newsanno validate: raw corpus folder {args.raw} does not exist", file=sys.stderr)
         return EXIT_USAGE
     folders, problems = select(args.raw, args.paths)
-    limits = limits_from(args)
-    for folder in folders:
-        problems.extend(process(folder, limits, with_rows=False).problems)
+    with progress(args, len(folders), "validate") as bar:
+        for result in local_results(folders, run_options(args, with_rows=False)):
+            problems.extend(result.problems)
+            bar.update()
     report.emit(problems, args.format)
     print(report.summary(problems, len(folders)), file=sys.stderr)
     return EXIT_INVALID if has_errors(problems) else EXIT_OK

@@ -1,0 +1,58 @@
+"""Command-line options shared by the commands that read a raw corpus."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from tqdm import tqdm
+
+from newsanno.cli.engines import RunOptions
+from newsanno.jsonio import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, Limits
+from newsanno.tokencache import DEFAULT_CACHE_DIR
+
+
+def add_corpus_options(p: argparse.ArgumentParser) -> None:
+    """Options shared by every command that reads a raw corpus."""
+    p.add_argument("--raw", type=Path, default=Path("raw"), help="raw corpus folder (default: raw/)")
+    p.add_argument(
+        "--max-file-bytes", type=int, default=DEFAULT_MAX_FILE_BYTES, help="refuse files larger than this (default: %(default)s)"
+    )
+    p.add_argument("--max-depth", type=int, default=DEFAULT_MAX_DEPTH, help="refuse JSON nested deeper than this (default: %(default)s)")
+    p.add_argument("--num-proc", type=positive, default=1, help="worker processes (default: 1; output is the same for any number)")
+    p.add_argument(
+        "--cache-dir", type=Path, default=DEFAULT_CACHE_DIR, help="token cache folder, safe to delete (default: %(default)s/ in the cwd)"
+    )
+    p.add_argument("--no-cache", action="store_true", help="neither read nor write the token cache")
+    p.add_argument("--quiet", action="store_true", help="no progress bar (there is none anyway when stderr is not a terminal)")
+
+
+def positive(value: str) -> int:
+    """argparse type: an integer of at least 1."""
+    number = int(value)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def limits_from(args: argparse.Namespace) -> Limits:
+    """The resource limits of a parsed command line."""
+    return Limits(max_file_bytes=args.max_file_bytes, max_depth=args.max_depth)
+
+
+def run_options(args: argparse.Namespace, *, with_rows: bool) -> RunOptions:
+    """The engine options of a parsed command line."""
+    return RunOptions(
+        limits=limits_from(args),
+        cache_dir=None if args.no_cache else args.cache_dir,
+        num_proc=args.num_proc,
+        with_rows=with_rows,
+        engine=getattr(args, "engine", "local"),
+        scheduler=getattr(args, "scheduler", None),
+    )
+
+
+def progress(args: argparse.Namespace, total: int, what: str) -> tqdm:
+    """A documents-per-second bar on a terminal; silent with --quiet or when stderr is not a TTY (CI logs)."""
+    return tqdm(total=total, unit="doc", desc=what, disable=args.quiet or not sys.stderr.isatty(), file=sys.stderr, leave=False)
