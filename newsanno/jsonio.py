@@ -7,6 +7,7 @@ one final LF) so that diffs stay small and a round trip is byte-exact.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import json
 import re
@@ -281,7 +282,14 @@ def locate_all(text: str) -> dict[str, tuple[int, int]]:
     locator = _Locator(text)
     with contextlib.suppress(ValueError, IndexError, RecursionError):
         locator.value(0, "")  # on a fault, keep what was located before it
-    return {ptr: line_col(text, pos) for ptr, pos in locator.positions.items()}
+    # One pass over the newlines, then a binary search per value: a per-value count would be
+    # quadratic on files with tens of thousands of located problems.
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    located = {}
+    for ptr, pos in locator.positions.items():
+        line = bisect.bisect_right(starts, pos)
+        located[ptr] = (line, pos - starts[line - 1] + 1)
+    return located
 
 
 def locate_duplicate(text: str, key: str) -> int | None:
