@@ -187,7 +187,14 @@ def make_document(doc_id: str, seed: int) -> tuple[str, dict[str, Any]]:
                 )
         sentence += 1
     doc.put("\n")
-    annotations = {"document_id": doc_id, "entities": doc.entities, "mentions": doc.mentions, "quotes": doc.quotes, "claims": doc.claims, "exceptions": []}
+    annotations = {
+        "document_id": doc_id,
+        "entities": doc.entities,
+        "mentions": doc.mentions,
+        "quotes": doc.quotes,
+        "claims": doc.claims,
+        "exceptions": [],
+    }
     return doc.text, annotations
 
 

@@ -7,6 +7,7 @@ one final LF) so that diffs stay small and a round trip is byte-exact.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import json
 import re
@@ -128,7 +129,7 @@ def parse_json(data: bytes, display: str, limits: Limits = DEFAULT_LIMITS) -> tu
     if text is None:
         return None, problems
     try:
-        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant)
+        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_constant=_reject_constant, parse_int=_parse_int)
     except json.JSONDecodeError as exc:
         return None, [Problem(display, f"invalid JSON: {exc.msg}", "json.syntax", line=exc.lineno, column=exc.colno)]
     except _DuplicateKey as exc:
@@ -144,15 +145,72 @@ def parse_json(data: bytes, display: str, limits: Limits = DEFAULT_LIMITS) -> tu
                 hint="keep one of the two values",
             )
         ]
+    except _TooLong as exc:
+        line, col = line_col(text, exc.position(text))
+        return None, [
+            Problem(
+                display,
+                f"expected a number of at most {MAX_DIGITS} digits, found one of {exc.digits}",
+                "json.number",
+                line=line,
+                column=col,
+            )
+        ]
     except ValueError as exc:  # NaN / Infinity via parse_constant
         match = re.search(r"\b(NaN|-?Infinity)\b", text)
         line, col = line_col(text, match.start()) if match else (None, None)
         return None, [Problem(display, f"invalid JSON: {exc}", "json.constant", line=line, column=col, hint="use a number or null")]
     except RecursionError:
-        return None, [Problem(display, f"JSON nested deeper than the limit of {limits.max_depth}", "json.too_deep")]
+        return None, [_too_deep(text, display, limits)]
     if _depth(value) > limits.max_depth:
-        return None, [Problem(display, f"JSON nested deeper than the limit of {limits.max_depth}", "json.too_deep")]
+        return None, [_too_deep(text, display, limits)]
     return value, problems
+
+
+# Offsets fit in 10 digits; a longer number is hostile (CPython refuses > 4300 digits anyway).
+MAX_DIGITS = 30
+
+
+class _TooLong(ValueError):
+    def __init__(self, digits: int) -> None:
+        super().__init__(digits)
+        self.digits = digits
+
+    def position(self, text: str) -> int:
+        match = re.search(rf"\d{{{MAX_DIGITS + 1},}}", text)
+        return match.start() if match else 0
+
+
+def _parse_int(literal: str) -> int:
+    if len(literal.lstrip("-")) > MAX_DIGITS:
+        raise _TooLong(len(literal.lstrip("-")))
+    return int(literal)
+
+
+_TOKENS = re.compile(r'"(?:[^"\\]|\\.)*"|[\[\]{}]')
+
+
+def _too_deep(text: str, display: str, limits: Limits) -> Problem:
+    """The too-deep problem, located at the bracket that crosses the limit."""
+    depth, where = 0, 0
+    for match in _TOKENS.finditer(text):
+        token = match.group()
+        if token in "[{":
+            depth += 1
+            if depth > limits.max_depth:
+                where = match.start()
+                break
+        elif token in "]}":
+            depth -= 1
+    line, col = line_col(text, where)
+    return Problem(
+        display,
+        f"expected JSON nested at most {limits.max_depth} levels deep, found deeper nesting",
+        "json.too_deep",
+        line=line,
+        column=col,
+        hint="raise the limit with --max-depth if the file is genuine",
+    )
 
 
 class _Locator:
@@ -224,7 +282,14 @@ def locate_all(text: str) -> dict[str, tuple[int, int]]:
     locator = _Locator(text)
     with contextlib.suppress(ValueError, IndexError, RecursionError):
         locator.value(0, "")  # on a fault, keep what was located before it
-    return {ptr: line_col(text, pos) for ptr, pos in locator.positions.items()}
+    # One pass over the newlines, then a binary search per value: a per-value count would be
+    # quadratic on files with tens of thousands of located problems.
+    starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    located = {}
+    for ptr, pos in locator.positions.items():
+        line = bisect.bisect_right(starts, pos)
+        located[ptr] = (line, pos - starts[line - 1] + 1)
+    return located
 
 
 def locate_duplicate(text: str, key: str) -> int | None:

@@ -105,7 +105,18 @@ def validator(name: str) -> jsonschema.Draft202012Validator:
     """A Draft 2020-12 validator for the named schema, with format checking on."""
     schema = load(name)
     jsonschema.Draft202012Validator.check_schema(schema)
-    return jsonschema.Draft202012Validator(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+    return _STRICT(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
+
+
+def _strict_integer(_checker: Any, instance: Any) -> bool:
+    # JSON Schema counts 11.0 as an integer, but a float offset cannot index text: refuse it.
+    return isinstance(instance, int) and not isinstance(instance, bool)
+
+
+_STRICT = jsonschema.validators.extend(
+    jsonschema.Draft202012Validator,
+    type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("integer", _strict_integer),
+)
 
 
 def canonical_order(value: Any, node: dict[str, Any], root: dict[str, Any]) -> Any:

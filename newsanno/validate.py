@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import difflib
 import hashlib
+import json
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, cast
 
 import jsonschema
+import regex
 
 from newsanno import corpus, jsonio, schema
 from newsanno.jsonio import DEFAULT_LIMITS, Limits
@@ -80,7 +82,38 @@ def _schema_message(error: jsonschema.ValidationError) -> tuple[str, str | None]
         return f"unknown field{'s' if len(extra) > 1 else ''} {', '.join(map(repr, extra))}", hint
     field = error.path[-1] if error.path else None
     prefix = f"{field}: " if isinstance(field, str) else ""
-    return prefix + error.message, None
+    found = f"{_json_type(error.instance)} {_short(error.instance)}"
+    if error.validator == "type":
+        wanted = error.validator_value if isinstance(error.validator_value, str) else " or ".join(error.validator_value)
+        return f"{prefix}expected {wanted}, found {found}", None
+    if error.validator in ("minimum", "maximum", "minLength", "maxLength", "pattern"):
+        bound = {
+            "minimum": "a number >= ",
+            "maximum": "a number <= ",
+            "minLength": "at least {} characters",
+            "maxLength": "at most {} characters",
+        }
+        rule = bound.get(str(error.validator), "a string matching ")
+        wanted = rule.format(error.validator_value) if "{}" in rule else f"{rule}{error.validator_value}"
+        return f"{prefix}expected {wanted}, found {found}", None
+    if error.validator == "required":
+        missing = [k for k in error.validator_value if isinstance(error.instance, dict) and k not in error.instance]
+        return f"missing required field{'s' if len(missing) > 1 else ''} {', '.join(map(repr, missing))}", None
+    return f"{prefix}{error.message}; found {found}", None
+
+
+def _json_type(value: Any) -> str:
+    """The JSON name of a Python value's type, for "expected X, found Y" messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    return {int: "integer", float: "number", str: "string", list: "array", dict: "object"}.get(type(value), type(value).__name__)
+
+
+def _short(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def schema_problems(value: Any, schema_name: str, shown: str) -> list[Problem]:
@@ -89,19 +122,64 @@ def schema_problems(value: Any, schema_name: str, shown: str) -> list[Problem]:
     The compiled validator decides validity (valid input is the common, hot case); only
     when it finds an error does the ``jsonschema`` package produce the precise messages.
     """
-    if schema.fast_validator(schema_name).is_valid(value):
+    if _fast_valid(value, schema_name):
         return []
     errors = sorted(schema.validator(schema_name).iter_errors(value), key=lambda e: list(map(str, e.path)))
     problems = []
     for error in errors:
         path = list(error.path)
         message, hint = _schema_message(error)
+        where = list(path)
+        if error.validator == "additionalProperties" and isinstance(error.instance, dict):
+            # Point at the unknown key itself, so line:col lands on it rather than on its object.
+            extra = sorted(set(error.instance) - set(error.schema.get("properties", {})))
+            where += extra[:1]
         problems.append(
             Problem(
-                shown, message, f"schema.{error.validator}", pointer=pointer(path), annotation_id=_annotation_id(value, path), hint=hint
+                shown, message, f"schema.{error.validator}", pointer=pointer(where), annotation_id=_annotation_id(value, path), hint=hint
             )
         )
     return problems
+
+
+def _has_float(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, float):
+            return True
+        if isinstance(node, dict):
+            stack.extend(node.values())
+        elif isinstance(node, list):
+            stack.extend(node)
+    return False
+
+
+def _fast_valid(value: Any, schema_name: str) -> bool:
+    """The quick yes of jsonschema-rs (Rust, ~100x faster) for the usual, valid file.
+
+    Only a "no" goes on to the Python validator, whose errors carry the paths the messages
+    need.  A float is always sent the slow way: JSON Schema counts 11.0 as an integer, this
+    project does not (see :func:`newsanno.schema.validator`).
+    """
+    return not _has_float(value) and bool(schema.fast_validator(schema_name).is_valid(value))
+
+
+def invalid_items(problems: list[Problem]) -> set[str] | None:
+    """Pointers ``/layer/i`` of annotations with schema errors; None when the file's frame is broken.
+
+    The semantic rules can still run on every other annotation, so one typo does not hide
+    the offset errors elsewhere in the file.
+    """
+    bad: set[str] = set()
+    for p in problems:
+        parts = p.pointer.split("/")
+        if len(parts) < 3 or parts[1] not in schema.LAYERS or not parts[2].isdigit():
+            if len(parts) == 2 and (parts[1] == "document_id" or p.code == "schema.additionalProperties"):
+                continue  # a bad document_id or an unknown top-level key leaves the layers usable
+            return None
+        bad.add("/".join(parts[:3]))
+    return bad
 
 
 def _occurrences(text: str, needle: str) -> list[int]:
@@ -112,8 +190,15 @@ def _occurrences(text: str, needle: str) -> list[int]:
     return found
 
 
-def span_problems(span: dict[str, Any], text: str, shown: str, where: str, ann_id: str | None) -> list[Problem]:
-    """Offsets of one span: ordered, in range, and pointing at the span's own text."""
+def grapheme_boundaries(text: str) -> frozenset[int]:
+    """Offsets at which a span may start or end: the edges of extended grapheme clusters (``\\X``)."""
+    return frozenset([0, *(m.end() for m in regex.finditer(r"\X", text))])
+
+
+def span_problems(
+    span: dict[str, Any], text: str, shown: str, where: str, ann_id: str | None, boundaries: frozenset[int] | None = None
+) -> list[Problem]:
+    """Offsets of one span: ordered, in range, on grapheme boundaries, and pointing at the span's own text."""
     start, end, said = span["start"], span["end"], span["text"]
     if end <= start:
         kind = "zero-length" if end == start else "reversed"
@@ -132,15 +217,33 @@ def span_problems(span: dict[str, Any], text: str, shown: str, where: str, ann_i
                 annotation_id=ann_id,
             )
         ]
+    for name, offset in (("start", start), ("end", end)):
+        if boundaries is not None and offset not in boundaries:
+            left = max(b for b in boundaries if b < offset)
+            right = min(b for b in boundaries if b > offset)
+            return [
+                Problem(
+                    shown,
+                    f"{name} {offset} splits the grapheme cluster {text[left:right]!r} at {left}..{right}; "
+                    f"expected {left} or {right}, found {offset}",
+                    "span.grapheme",
+                    pointer=f"{where}/{name}",
+                    annotation_id=ann_id,
+                    hint="a base letter and its combining marks (or an emoji sequence) belong to one span",
+                )
+            ]
     actual = text[start:end]
     if actual == said:
         return []
     hint = None
-    positions = _occurrences(text, said)
+    # Search a window around the span first: a whole-text search per bad span is quadratic
+    # when tens of thousands of spans are off by one.
+    lo = max(0, start - 2000)
+    positions = [lo + p for p in _occurrences(text[lo : end + 2000], said)] or _occurrences(text, said)[:100]
     if positions:
         nearest = sorted(positions, key=lambda p: abs(p - start))[:3]
         where_list = ", ".join(f"{p}..{p + len(said)}" for p in nearest)
-        hint = f"{said!r} occurs at {where_list}" + (f" ({len(positions)} occurrences)" if len(positions) > 3 else "")
+        hint = f"{said!r} occurs at {where_list}"
     return [
         Problem(
             shown,
@@ -153,14 +256,30 @@ def span_problems(span: dict[str, Any], text: str, shown: str, where: str, ann_i
     ]
 
 
-def annotation_problems(ann: Annotations, text: str, shown: str) -> list[Problem]:
-    """Rules beyond the schema: spans, unique ids, references, label agreement, flat names."""
+def annotation_problems(ann: Annotations, text: str, shown: str, skip: set[str] | frozenset[str] = frozenset()) -> list[Problem]:
+    """Rules beyond the schema: spans, unique ids, references, label agreement, flat names.
+
+    Annotations whose pointer (``/layer/i``) is in ``skip`` failed the schema and are left
+    out; references to their ids are not reported as dangling.
+    """
     problems: list[Problem] = []
     add = problems.append
+    boundaries = grapheme_boundaries(text)
+    unchecked: set[str] = set()
+    if skip:
+        kept: dict[str, Any] = {}
+        for layer in schema.LAYERS:
+            items = cast(list[Any], ann[layer])  # type: ignore[literal-required]
+            kept[layer] = [(i, x) for i, x in enumerate(items) if f"/{layer}/{i}" not in skip]
+            unchecked.update(
+                x["id"] for i, x in enumerate(items) if f"/{layer}/{i}" in skip and isinstance(x, dict) and isinstance(x.get("id"), str)
+            )
+    else:
+        kept = {layer: list(enumerate(ann[layer])) for layer in schema.LAYERS}  # type: ignore[literal-required]
 
     ids: dict[str, str] = {}
     for layer in schema.LAYERS:
-        for i, item in enumerate(cast(list[dict[str, Any]], ann[layer])):  # type: ignore[literal-required]
+        for i, item in kept[layer]:
             where = f"/{layer}/{i}"
             if item["id"] in ids:
                 add(
@@ -176,16 +295,18 @@ def annotation_problems(ann: Annotations, text: str, shown: str) -> list[Problem
             else:
                 ids[item["id"]] = where
             if "start" in item:
-                problems.extend(span_problems(item, text, shown, where, item["id"]))
+                problems.extend(span_problems(item, text, shown, where, item["id"], boundaries))
     # Lookups keep the first annotation of a duplicated id, so a duplicate is reported once
     # and not again through every reference to it.
-    entities = _first_by_id(ann["entities"])
-    mentions = _first_by_id(ann["mentions"])
-    quotes = _first_by_id(ann["quotes"])
+    entities = _first_by_id(e for _, e in kept["entities"])
+    mentions = _first_by_id(m for _, m in kept["mentions"])
+    quotes = _first_by_id(q for _, q in kept["quotes"])
 
     def ref(target: dict[str, Any], kind: str, value: str | None, where: str, ann_id: str) -> bool:
         if value is None or value in target:
             return value is not None
+        if value in unchecked:
+            return False  # refers to an annotation already reported as malformed
         close = difflib.get_close_matches(value, list(target), n=1)
         add(
             Problem(
@@ -199,7 +320,7 @@ def annotation_problems(ann: Annotations, text: str, shown: str) -> list[Problem
         )
         return False
 
-    for i, m in enumerate(ann["mentions"]):
+    for i, m in kept["mentions"]:
         if ref(entities, "entity", m["entity_id"], f"/mentions/{i}/entity_id", m["id"]):
             etype = entities[m["entity_id"]]["type"]
             if etype != m["label"]:
@@ -213,9 +334,9 @@ def annotation_problems(ann: Annotations, text: str, shown: str) -> list[Problem
                         hint="a mention's label must equal its entity's type",
                     )
                 )
-    for i, q in enumerate(ann["quotes"]):
+    for i, q in kept["quotes"]:
         if q["cue"] is not None:
-            problems.extend(span_problems(cast(dict[str, Any], q["cue"]), text, shown, f"/quotes/{i}/cue", q["id"]))
+            problems.extend(span_problems(cast(dict[str, Any], q["cue"]), text, shown, f"/quotes/{i}/cue", q["id"], boundaries))
         has_mention = ref(mentions, "mention", q["speaker_mention_id"], f"/quotes/{i}/speaker_mention_id", q["id"])
         has_entity = ref(entities, "entity", q["speaker_entity_id"], f"/quotes/{i}/speaker_entity_id", q["id"])
         _owner_check(
@@ -229,7 +350,7 @@ def annotation_problems(ann: Annotations, text: str, shown: str) -> list[Problem
             q["id"],
             "speaker",
         )
-    for i, c in enumerate(ann["claims"]):
+    for i, c in kept["claims"]:
         has_mention = ref(mentions, "mention", c["claimant_mention_id"], f"/claims/{i}/claimant_mention_id", c["id"])
         has_entity = ref(entities, "entity", c["claimant_entity_id"], f"/claims/{i}/claimant_entity_id", c["id"])
         ref(quotes, "quote", c["quote_id"], f"/claims/{i}/quote_id", c["id"])
@@ -245,7 +366,7 @@ def annotation_problems(ann: Annotations, text: str, shown: str) -> list[Problem
             "claimant",
         )
 
-    problems.extend(_overlapping_names(ann, shown))
+    problems.extend(_overlapping_names([(i, m) for i, m in kept["mentions"]], shown))
     return problems
 
 
@@ -294,10 +415,10 @@ def _owner_check(
         )
 
 
-def _overlapping_names(ann: Annotations, shown: str) -> list[Problem]:
+def _overlapping_names(mentions: list[tuple[int, dict[str, Any]]], shown: str) -> list[Problem]:
     """NAM mentions are flat, as in OntoNotes: no two may overlap."""
     problems = []
-    named = sorted(((m["start"], m["end"], i, m["id"]) for i, m in enumerate(ann["mentions"]) if m["form"] == "NAM"))
+    named = sorted(((m["start"], m["end"], i, m["id"]) for i, m in mentions if m["form"] == "NAM"))
     last_end, last_id = -1, ""
     for start, end, i, mid in named:
         if start < last_end:
@@ -336,13 +457,13 @@ def _sha256(data: bytes) -> str:
 
 def _locate(problems: list[Problem], raw: bytes | None) -> list[Problem]:
     """Fill in line and column of JSON problems from their pointers."""
-    needs = [p for p in problems if p.pointer and p.line is None]
+    needs = [p for p in problems if p.line is None]
     if not needs or raw is None:
         return problems
     positions = jsonio.locate_all(raw.decode("utf-8"))
     out = []
     for p in problems:
-        if p.pointer and p.line is None:
+        if p.line is None:
             ptr = p.pointer
             while ptr and ptr not in positions:
                 ptr = ptr.rsplit("/", 1)[0]
@@ -353,15 +474,43 @@ def _locate(problems: list[Problem], raw: bytes | None) -> list[Problem]:
 
 
 def _json_file(
-    raw: bytes, shown: str, schema_name: str, limits: Limits, semantic: Callable[[Any], list[Problem]]
+    raw: bytes,
+    shown: str,
+    schema_name: str,
+    limits: Limits,
+    semantic: Callable[[Any, set[str]], list[Problem]],
+    *,
+    per_item: bool = False,
 ) -> tuple[Any, list[Problem]]:
-    """Parse, schema-check, then (if the shape is right) apply the semantic rules."""
+    """Parse, schema-check, then apply the semantic rules to what has the right shape.
+
+    With ``per_item`` the semantic rules still run when some annotations fail the schema,
+    skipping just those (see :func:`invalid_items`).
+    """
     value, found = jsonio.parse_json(raw, shown, limits)
     if value is None:
         return None, found
-    found = schema_problems(value, schema_name, shown)
-    if not found:
-        found = semantic(value)
+    crlf = raw.find(b"\r")
+    if crlf != -1:
+        line, col = jsonio.line_col(raw.decode("utf-8"), raw[:crlf].decode("utf-8", errors="replace").__len__())
+        found.append(
+            Problem(
+                shown,
+                "carriage return found; line ends must be LF",
+                "encoding.crlf",
+                line=line,
+                column=col,
+                hint=f"run: newsanno format {shown}",
+            )
+        )
+    schema_found = schema_problems(value, schema_name, shown)
+    found += schema_found
+    if not schema_found:
+        found += semantic(value, set())
+    elif per_item:
+        skip = invalid_items(schema_found)
+        if skip is not None:
+            found += semantic(value, skip)
     found = _locate(found, raw)
     if not has_errors(found) and raw.decode("utf-8") != jsonio.canonical_dumps(value, schema_name):
         found.append(
@@ -400,16 +549,16 @@ def load_document(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Docume
             shown[corpus.DOCUMENT],
             schema.DOCUMENT,
             limits,
-            lambda m: _meta_problems(m, folder, data, shown),
+            lambda m, _skip: _meta_problems(m, folder, data, shown),
         )
         problems.extend(found)
 
     ann: Any = None
     if data[corpus.ANNOTATIONS] is not None:
 
-        def semantic(value: Any) -> list[Problem]:
+        def semantic(value: Any, skip: set[str]) -> list[Problem]:
             found = []
-            if value["document_id"] != folder.name:
+            if isinstance(value["document_id"], str) and value["document_id"] != folder.name:
                 found.append(
                     Problem(
                         shown[corpus.ANNOTATIONS],
@@ -419,10 +568,12 @@ def load_document(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Docume
                     )
                 )
             if text is not None:
-                found.extend(annotation_problems(value, text, shown[corpus.ANNOTATIONS]))
+                found.extend(annotation_problems(value, text, shown[corpus.ANNOTATIONS], skip))
             return found
 
-        ann, found = _json_file(cast(bytes, data[corpus.ANNOTATIONS]), shown[corpus.ANNOTATIONS], schema.ANNOTATIONS, limits, semantic)
+        ann, found = _json_file(
+            cast(bytes, data[corpus.ANNOTATIONS]), shown[corpus.ANNOTATIONS], schema.ANNOTATIONS, limits, semantic, per_item=True
+        )
         problems.extend(found)
 
     if has_errors(problems) or text is None:

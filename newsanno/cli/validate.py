@@ -36,6 +36,9 @@ def select(raw: Path, paths: list[Path]) -> tuple[list[Path], list[Problem]]:
                 Problem(str(path), f"not inside the raw corpus {raw}", "layout.outside_root", hint="pass --raw DIR for a corpus elsewhere")
             )
             continue
+        if not folder.exists() and not folder.is_symlink():
+            problems.append(Problem(str(path), "no such document folder", "layout.missing_folder"))
+            continue
         bad = corpus.check_folder(raw, folder)
         problems.extend(bad)
         if not bad and folder not in folders:
