@@ -157,8 +157,9 @@ def metadata(stats: CorpusStats, version: str, date_published: str | None, feats
         "description": DESCRIPTION,
         "conformsTo": CONFORMS_TO,
         "version": version,
-        "license": licences[0] if len(licences) == 1 else licences,
-        "url": "https://huggingface.co/datasets/newsanno",
+        # The rights differ between layers; a bare SPDX id here would claim the texts are open.
+        "license": f"Annotations: {', '.join(licences)}. Article texts: copyright of their publishers, "
+        "redistributed for non-commercial research; no licence to the texts is granted.",
         "citeAs": CITE_AS,
         "inLanguage": sorted(stats.languages),
         "distribution": distribution,
