@@ -68,3 +68,25 @@ def test_conll_text(ner_docs: list[Any]) -> None:
         assert [label for _, label in ents] == [label for _, label in names(doc)]
         for (tokens, _), (name, _) in zip(ents, names(doc), strict=True):
             assert name.replace(" ", "") == "".join(tokens)
+
+
+def test_spacy_train_accepts_the_docbin(ner_docs: list[Any], tmp_path: Path) -> None:
+    """A real two-step ``spacy train`` of an NER pipeline on the exported file."""
+    import subprocess
+    import sys
+
+    data = tmp_path / "train.spacy"
+    data.write_bytes(spacy_docbin.docbin_bytes(rows for _, rows in ner_docs))
+    cfg = tmp_path / "config.cfg"
+    spacy_cli = [sys.executable, "-m", "spacy"]
+    subprocess.run([*spacy_cli, "init", "config", "-l", "en", "-p", "ner", "-F", str(cfg)], check=True, capture_output=True, timeout=300)
+    train = ["train", str(cfg), "--paths.train", str(data), "--paths.dev", str(data), "--training.max_steps", "2"]
+    run = subprocess.run(
+        [*spacy_cli, *train, "--training.eval_frequency", "1", "--output", str(tmp_path / "model")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert run.returncode == 0, run.stdout + run.stderr
+    labels = spacy.load(tmp_path / "model" / "model-last").get_pipe("ner").labels
+    assert set(labels) == {label for doc, _ in ner_docs for _, label in names(doc)}
