@@ -89,7 +89,16 @@ def test_unknown_label_bad_relation_and_bad_shapes_are_problems() -> None:
     t["annotations"][0]["result"].append(relation("q", "c", "said by"))
     ann, problems = labelstudio.import_task(t, CONFIG, "doc", "e#0")
     assert ann is None and [p.code for p in problems] == ["labelstudio.bad_relation"]
-    for broken in (None, {"data": {}}, {"data": {"text": "x"}, "annotations": [{"result": [5]}]}):
+    odd_label = {"id": "x", "type": "labels", "value": {"start": 0, "end": 1, "text": "x", "labels": [{}]}}
+    boolean = {"id": "x", "type": "labels", "value": {"start": True, "end": 1, "text": "x", "labels": ["PERSON"]}}
+    for broken in (
+        None,
+        {"data": {}},
+        {"data": {"text": "x"}, "annotations": 5},
+        {"data": {"text": "x"}, "annotations": [{"result": [5]}]},
+        {"data": {"text": "x"}, "annotations": [{"result": [odd_label]}]},
+        {"data": {"text": "x"}, "annotations": [{"result": [boolean]}]},
+    ):
         ann, problems = labelstudio.import_task(broken, CONFIG, "doc", "e#0")
         assert ann is None and problems
 

@@ -121,7 +121,8 @@ def import_task(task: Any, config: dict[str, Any], document_id: str, shown: str)
     if not isinstance(text, str):
         err("task has no data.text string", "labelstudio.shape")
         return None, problems
-    annotations = [a for a in task.get("annotations") or [] if isinstance(a, dict) and not a.get("was_cancelled")]
+    listed = task.get("annotations")
+    annotations = [a for a in listed if isinstance(a, dict) and not a.get("was_cancelled")] if isinstance(listed, list) else []
     if not annotations or not isinstance(annotations[0].get("result"), list):
         err("task has no annotation with a result list", "labelstudio.shape")
         return None, problems
@@ -150,6 +151,7 @@ def import_task(task: Any, config: dict[str, Any], document_id: str, shown: str)
             and isinstance(value.get("text"), str)
             and isinstance(value.get("labels"), list)
             and len(value["labels"]) == 1
+            and isinstance(value["labels"][0], str)
         )
         if not ok:
             err("a labels result needs an id and value.start, value.end, value.text and exactly one label", "labelstudio.shape", rid)
@@ -207,7 +209,7 @@ def import_task(task: Any, config: dict[str, Any], document_id: str, shown: str)
         if pair not in _INFERRED and pair[::-1] in _INFERRED:
             a, b, pair = b, a, pair[::-1]
         inferred = _INFERRED.get(pair)
-        names = r.get("labels") or []
+        names = [n for n in r.get("labels") or [] if isinstance(n, str)] if isinstance(r.get("labels"), list | None) else []
         mapped = {label_kinds[n] for n in names if n in label_kinds}
         if inferred is None or (mapped and mapped != {inferred}):
             err(f"relation {names or ''} cannot link a {pair[0]} to a {pair[1]}", "labelstudio.bad_relation", a.get("id"))
