@@ -26,7 +26,13 @@ SUBCOMMANDS: dict[str, str] = {
     "verify": "check a dataset folder against its SHA256SUMS",
     "diff": "semantic diff between two revisions",
     "release": "make a versioned release (commit + tag, optionally push)",
+    "import": "convert annotations from brat or Label Studio into annotations.json",
+    "export": "convert annotations to brat, spaCy DocBin or CoNLL BIO text",
 }
+
+# Command name -> module under newsanno.cli, where the name is a Python keyword (``import``) or
+# otherwise cannot be a module name; every other command's module is named like the command.
+MODULES: dict[str, str] = {"import": "importer", "export": "exporter"}
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -40,7 +46,7 @@ def parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, summary in SUBCOMMANDS.items():
         if command is None or name == command:
-            importlib.import_module(f"newsanno.cli.{name}").register(sub)
+            importlib.import_module(f"newsanno.cli.{MODULES.get(name, name)}").register(sub)
         else:
             sub.add_parser(name, help=summary)
     return top

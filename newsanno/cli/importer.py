@@ -1,0 +1,133 @@
+"""``newsanno import FORMAT``: convert annotations from brat or Label Studio into annotations.json.
+
+The converted annotations are written canonically (temporary file + rename, never a partial
+file) into the document folder, which must already hold text.txt and document.json, and the
+document is then validated like ``newsanno validate`` does.  Nothing is written when the
+conversion itself fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from newsanno import corpus, jsonio, schema
+from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
+from newsanno.cli.outputs import write_atomic
+from newsanno.convert import brat, labelstudio
+from newsanno.problems import Problem, has_errors
+from newsanno.validate import load_document
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("import", help=SUBCOMMANDS["import"], description=__doc__)
+    formats = p.add_subparsers(dest="source_format", required=True, metavar="FORMAT")
+    b = formats.add_parser("brat", help="a brat .ann file (and its .txt) into one document folder")
+    b.add_argument("folder", type=Path, metavar="FOLDER", help="document folder (with text.txt and document.json)")
+    b.add_argument("ann", type=Path, metavar="ANN", help="the brat .ann file")
+    b.add_argument("--txt", type=Path, help="the brat .txt file (default: ANN with .txt); must equal text.txt")
+    b.set_defaults(run=run_brat)
+    ls = formats.add_parser("labelstudio", help="a Label Studio JSON export; each task into the document with its text")
+    ls.add_argument("export", type=Path, metavar="EXPORT", help="Label Studio JSON export (a list of tasks)")
+    ls.add_argument("--config", type=Path, required=True, help="label mapping config (see docs/labelstudio-config.example.json)")
+    ls.add_argument("--raw", type=Path, default=Path("raw"), help="raw corpus whose documents the tasks belong to (default: raw/)")
+    ls.set_defaults(run=run_labelstudio)
+    for q in (b, ls):
+        q.add_argument("--format", choices=report.FORMATS, default="text", help="problem output format (default: text)")
+
+
+def _read_text(path: Path, problems: list[Problem]) -> str | None:
+    if not path.is_file():
+        problems.append(Problem(str(path), "no such file", "import.missing"))
+        return None
+    text, found = jsonio.decode_text(path.read_bytes(), str(path), require_lf=False)
+    problems.extend(found)
+    return text
+
+
+def _write_and_validate(folder: Path, annotations: dict[str, Any]) -> list[Problem]:
+    write_atomic(folder / corpus.ANNOTATIONS, jsonio.canonical_dumps(annotations, schema.ANNOTATIONS).encode("utf-8"))
+    print(f"{folder / corpus.ANNOTATIONS}: written", file=sys.stderr)
+    return load_document(folder)[1]
+
+
+def _finish(problems: list[Problem], fmt: str, documents: int) -> int:
+    report.emit(problems, fmt)
+    print(report.summary(problems, documents), file=sys.stderr)
+    return EXIT_INVALID if has_errors(problems) else EXIT_OK
+
+
+def run_brat(args: argparse.Namespace) -> int:
+    folder: Path = args.folder
+    if not (folder / corpus.TEXT).is_file():
+        print(f"newsanno import: {folder} is not a document folder (no {corpus.TEXT})", file=sys.stderr)
+        return EXIT_USAGE
+    problems: list[Problem] = []
+    ann = _read_text(args.ann, problems)
+    txt = _read_text(args.txt or args.ann.with_suffix(".txt"), problems)
+    text = _read_text(folder / corpus.TEXT, problems)
+    if ann is None or txt is None or text is None:
+        return _finish(problems, args.format, 1)
+    if txt != text:
+        shown = str(args.txt or args.ann.with_suffix(".txt"))
+        problems.append(Problem(shown, f"differs from {folder / corpus.TEXT}: offsets would point at other text", "import.text_mismatch"))
+        return _finish(problems, args.format, 1)
+    annotations, found = brat.import_ann(ann, text, folder.name, str(args.ann))
+    problems.extend(found)
+    if annotations is not None:
+        problems.extend(_write_and_validate(folder, annotations))
+    return _finish(problems, args.format, 1)
+
+
+def run_labelstudio(args: argparse.Namespace) -> int:
+    problems: list[Problem] = []
+    if not args.raw.is_dir():
+        print(f"newsanno import: raw corpus folder {args.raw} does not exist", file=sys.stderr)
+        return EXIT_USAGE
+    for path in (args.config, args.export):
+        if not path.is_file():
+            problems.append(Problem(str(path), "no such file", "import.missing"))
+    if problems:
+        return _finish(problems, args.format, 0)
+    config, found = jsonio.parse_json(args.config.read_bytes(), str(args.config))
+    problems.extend(found or labelstudio.config_problems(config, str(args.config)))
+    tasks, found = jsonio.parse_json(args.export.read_bytes(), str(args.export))
+    problems.extend(found)
+    if tasks is not None and not isinstance(tasks, list):
+        problems.append(Problem(str(args.export), "a Label Studio export must be a JSON list of tasks", "labelstudio.shape"))
+    if has_errors(problems):
+        return _finish(problems, args.format, 0)
+    folders, found = corpus.discover(args.raw)
+    problems.extend(found)
+    by_text: dict[str, list[Path]] = {}
+    for folder in folders:
+        text = (folder / corpus.TEXT).read_bytes().decode("utf-8", errors="replace") if (folder / corpus.TEXT).is_file() else None
+        if text is not None:
+            by_text.setdefault(text, []).append(folder)
+    converted: list[tuple[Path, dict[str, Any]]] = []
+    for index, task in enumerate(tasks):
+        shown = f"{args.export}#{index}"
+        data = task.get("data") if isinstance(task, dict) else None
+        doc_id = data.get("document_id") if isinstance(data, dict) else None
+        if isinstance(doc_id, str):
+            matches = [f for f in folders if f.name == doc_id]
+        else:
+            matches = by_text.get(data.get("text") if isinstance(data, dict) else None, [])  # type: ignore[arg-type]
+        if len(matches) != 1:
+            why = "no document" if not matches else "several documents"
+            problems.append(
+                Problem(shown, f"{why} in {args.raw} with this task's data.document_id or data.text", "labelstudio.no_document")
+            )
+            continue
+        annotations, found = labelstudio.import_task(task, config, matches[0].name, shown)
+        problems.extend(found)
+        if annotations is not None:
+            converted.append((matches[0], annotations))
+    # All tasks convert, or nothing is written: a half-imported export is hard to reason about.
+    if has_errors(problems):
+        return _finish(problems, args.format, len(tasks))
+    for folder, annotations in converted:
+        problems.extend(_write_and_validate(folder, annotations))
+    return _finish(problems, args.format, len(converted))
