@@ -108,3 +108,17 @@ def test_export_of_an_invalid_corpus_writes_nothing(corpus: Path, tmp_path: Path
     assert run.returncode == 1
     assert "beta" in run.stdout
     assert not out.exists()
+
+
+def test_import_that_does_not_validate_changes_nothing(corpus: Path, tmp_path: Path) -> None:
+    """Two overlapping names convert fine from brat but break the flat-names rule: nothing is written."""
+    folder = corpus / "alpha"
+    before = (folder / "annotations.json").read_bytes()
+    ann = tmp_path / "alpha.ann"
+    (tmp_path / "alpha.txt").write_text(ALPHA_TEXT, encoding="utf-8")
+    ann.write_text("T1\tPERSON 0 11\tMaria Lopez\nA1\tForm T1 NAM\nT2\tPERSON 6 11\tLopez\nA2\tForm T2 NAM\n", encoding="utf-8")
+    result = run_cli("import", "brat", folder, ann)
+    assert result.returncode == 1
+    assert "[span.nam_overlap]" in result.stdout and "[import.not_written]" in result.stdout
+    assert str(folder / "annotations.json") in result.stdout
+    assert (folder / "annotations.json").read_bytes() == before

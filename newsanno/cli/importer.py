@@ -9,7 +9,10 @@ conversion itself fails.
 from __future__ import annotations
 
 import argparse
+import shutil
 import sys
+import tempfile
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -48,9 +51,27 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
 
 
 def _write_and_validate(folder: Path, annotations: dict[str, Any]) -> list[Problem]:
-    write_atomic(folder / corpus.ANNOTATIONS, jsonio.canonical_dumps(annotations, schema.ANNOTATIONS).encode("utf-8"))
-    print(f"{folder / corpus.ANNOTATIONS}: written", file=sys.stderr)
-    return load_document(folder)[1]
+    """Validate the imported annotations beside a copy of the document; write them only if valid.
+
+    An import must never leave a document worse than it found it, so an invalid result is
+    reported and the existing annotations.json is kept.
+    """
+    data = jsonio.canonical_dumps(annotations, schema.ANNOTATIONS).encode("utf-8")
+    with tempfile.TemporaryDirectory(prefix="newsanno-import-") as tmp:
+        trial = Path(tmp) / folder.name
+        shutil.copytree(folder, trial, symlinks=True)
+        (trial / corpus.ANNOTATIONS).write_bytes(data)
+        trial_shown, shown = corpus.display(trial), corpus.display(folder)
+        problems = [replace(p, file=p.file.replace(trial_shown, shown, 1)) for p in load_document(trial)[1]]
+    target = folder / corpus.ANNOTATIONS
+    if has_errors(problems):
+        problems.append(
+            Problem(str(target), "not written: the imported annotations do not validate; the file is unchanged", "import.not_written")
+        )
+        return problems
+    write_atomic(target, data)
+    print(f"{target}: written", file=sys.stderr)
+    return problems
 
 
 def _finish(problems: list[Problem], fmt: str, documents: int) -> int:
