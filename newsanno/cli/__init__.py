@@ -26,7 +26,11 @@ SUBCOMMANDS: dict[str, str] = {
     "verify": "check a dataset folder against its SHA256SUMS",
     "diff": "semantic diff between two revisions",
     "release": "make a versioned release (commit + tag, optionally push)",
+    "fix-offsets": "rewrite span offsets from span texts where unambiguous",
 }
+# Subcommands whose name is not a valid module name: command -> module of newsanno.cli.
+# Every other command's module is named like the command (MODULES.get(name, name)).
+MODULES: dict[str, str] = {"fix-offsets": "fix_offsets"}
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 
@@ -40,7 +44,7 @@ def parser(command: str | None = None) -> argparse.ArgumentParser:
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
     for name, summary in SUBCOMMANDS.items():
         if command is None or name == command:
-            importlib.import_module(f"newsanno.cli.{name}").register(sub)
+            importlib.import_module(f"newsanno.cli.{MODULES.get(name, name)}").register(sub)
         else:
             sub.add_parser(name, help=summary)
     return top
