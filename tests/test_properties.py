@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
-from conftest import FIXTURES, build, write_document
+from conftest import FIXTURES, alpha, build, run_cli, write_document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -162,3 +162,18 @@ def test_mutated_annotations_never_crash_the_validator(data: st.DataObject, name
         (folder / "annotations.json").write_bytes(serialize(data, doc))
         result = process(folder, DEFAULT_LIMITS, with_rows=False)  # must not raise
         assert result.ok or any(p.severity == "error" for p in result.problems)
+
+
+def test_regression_lone_surrogate_escape_is_an_error_not_a_crash(tmp_path: Path) -> None:
+    """Found by the property test: a JSON escape of a lone surrogate crashed the schema check (UnicodeEncodeError)."""
+    folder = write_document(tmp_path / "raw", alpha(), "train")
+    raw = (folder / "annotations.json").read_bytes()
+    (folder / "annotations.json").write_bytes(raw.replace(b'"document_id": "alpha"', b'"document_id": "\\ud800"', 1))
+    assert b"\\ud800" in (folder / "annotations.json").read_bytes()
+
+    result = run_cli("validate", "--raw", tmp_path / "raw", "--no-cache", folder)
+
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "internal error" not in result.stderr
+    line = next(x for x in result.stdout.splitlines() if "[encoding.surrogate]" in x)
+    assert "annotations.json:2:" in line and "/document_id" in line, line
