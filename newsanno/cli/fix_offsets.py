@@ -17,7 +17,6 @@ from typing import Any
 
 from newsanno import corpus, fixoffsets, jsonio, schema
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
-from newsanno.cli.options import positive
 from newsanno.jsonio import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, Limits
 from newsanno.validate import read_bytes
 
@@ -27,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="document folders, or annotations.json files in them")
     p.add_argument(
         "--window",
-        type=positive,
+        type=_window,
         default=fixoffsets.WINDOW,
         help="a text occurring more than once is placed only if exactly one occurrence starts within this many "
         "code points of the old start (default: %(default)s)",
@@ -36,6 +35,15 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--max-file-bytes", type=int, default=DEFAULT_MAX_FILE_BYTES, help="refuse files larger than this")
     p.add_argument("--max-depth", type=int, default=DEFAULT_MAX_DEPTH, help="refuse JSON nested deeper than this")
     p.set_defaults(run=run)
+
+
+# Not cli.options.positive: importing cli.options loads the whole spaCy pipeline, which this command never needs.
+def _window(value: str) -> int:
+    """argparse type of --window: a non-negative number of code points."""
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must be at least 0, got {number}")
+    return number
 
 
 def _offsets(pair: tuple[Any, Any]) -> str:
