@@ -164,7 +164,43 @@ def parse_json(data: bytes, display: str, limits: Limits = DEFAULT_LIMITS) -> tu
         return None, [_too_deep(text, display, limits)]
     if _depth(value) > limits.max_depth:
         return None, [_too_deep(text, display, limits)]
+    bad = _lone_surrogate(value)
+    if bad is not None:
+        line, col = locate_all(text).get(bad, (None, None))
+        return None, [
+            Problem(
+                display,
+                "string holds a lone UTF-16 surrogate (a \\uD800-\\uDFFF escape without its pair), which is not a character",
+                "encoding.surrogate",
+                pointer=bad,
+                line=line,
+                column=col,
+                hint="write the character itself, or a complete surrogate pair",
+            )
+        ]
     return value, problems
+
+
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _lone_surrogate(value: Any) -> str | None:
+    """Pointer of the first string (key or value) holding a lone surrogate, which no UTF-8 file or tool can carry."""
+    stack: list[tuple[Any, str]] = [(value, "")]
+    while stack:
+        node, ptr = stack.pop()
+        if isinstance(node, str):
+            if _SURROGATE.search(node):
+                return ptr
+        elif isinstance(node, dict):
+            for key, child in node.items():
+                child_ptr = f"{ptr}/{key.replace('~', '~0').replace('/', '~1')}"
+                if _SURROGATE.search(key):
+                    return child_ptr
+                stack.append((child, child_ptr))
+        elif isinstance(node, list):
+            stack.extend((child, f"{ptr}/{i}") for i, child in enumerate(node))
+    return None
 
 
 # Offsets fit in 10 digits; a longer number is hostile (CPython refuses > 4300 digits anyway).

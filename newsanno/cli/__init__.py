@@ -28,11 +28,11 @@ SUBCOMMANDS: dict[str, str] = {
     "release": "make a versioned release (commit + tag, optionally push)",
     "import": "convert annotations from brat or Label Studio into annotations.json",
     "export": "convert annotations to brat, spaCy DocBin or CoNLL BIO text",
+    "fix-offsets": "rewrite span offsets from span texts where unambiguous",
 }
-
 # Command name -> module under newsanno.cli, where the name is a Python keyword (``import``) or
 # otherwise cannot be a module name; every other command's module is named like the command.
-MODULES: dict[str, str] = {"import": "importer", "export": "exporter"}
+MODULES: dict[str, str] = {"import": "importer", "export": "exporter", "fix-offsets": "fix_offsets"}
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 

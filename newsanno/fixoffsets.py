@@ -1,0 +1,181 @@
+"""Repair span offsets from span texts where the intended occurrence is unambiguous.
+
+Every span of ``annotations.json`` repeats its text, so a span whose offsets no longer point
+at that text (an off-by-one, a text edited after annotation) can often be put back.  The rule,
+applied to each span whose ``text[start:end]`` differs from its ``text`` (or whose offsets are
+not integers, or split a grapheme cluster):
+
+1. the candidates are the occurrences of the span's text in ``text.txt`` that start and end on
+   grapheme-cluster boundaries (``regex``'s ``\\X``);
+2. if there is exactly one candidate in the whole document, the span moves there;
+3. otherwise, if exactly one candidate starts within ``window`` code points of the old start
+   (default :data:`WINDOW`), the span moves there;
+4. otherwise the span is left alone and reported: ``absent`` (no candidate) or ``ambiguous``
+   (several, none singled out by the window), with the candidates.
+
+Lint exceptions located by span carry no text of their own; one whose ``start``/``end`` equal
+the old offsets of spans that were moved, all to the same place, moves with them.  Any other
+exception span is left as it is.
+
+The module is pure: it takes parsed JSON and the canonical text and returns a repaired copy
+plus what it did; the CLI reads and writes the files.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsanno.validate import grapheme_boundaries
+
+# Half-width, in code points, of the window around the old start in which a single occurrence
+# is taken as the intended one.  Wide enough for off-by-a-few errors and a short inserted
+# phrase; narrow enough that a repeated name a paragraph away is not mistaken for it.
+WINDOW = 64
+# Candidates listed per unfixable span (a common word can occur hundreds of times).
+MAX_CANDIDATES = 10
+
+# Layers whose items are spans, and whether each item may carry a nested cue span.
+_SPAN_LAYERS = ("mentions", "quotes", "claims")
+
+
+@dataclass(frozen=True)
+class Fix:
+    """One span moved: where it is in the file, and its old and new offsets."""
+
+    pointer: str
+    annotation_id: str | None
+    old: tuple[Any, Any]
+    new: tuple[int, int]
+    text: str | None
+
+
+@dataclass(frozen=True)
+class Unfixable:
+    """One span left alone: why (``absent``, ``ambiguous``, ``malformed``) and the candidate starts."""
+
+    pointer: str
+    annotation_id: str | None
+    old: tuple[Any, Any]
+    text: Any
+    reason: str
+    candidates: tuple[int, ...] = ()
+
+
+@dataclass
+class Outcome:
+    """The repaired annotations and a record of every change and every span left broken."""
+
+    annotations: Any
+    fixes: list[Fix] = field(default_factory=list)
+    unfixable: list[Unfixable] = field(default_factory=list)
+
+
+def _is_offset(value: Any) -> bool:
+    return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _item_id(item: dict[str, Any]) -> str | None:
+    value = item.get("id")
+    return value if isinstance(value, str) else None
+
+
+def spans(annotations: Any) -> Iterator[tuple[str, str | None, dict[str, Any]]]:
+    """Every span object with a ``text`` field: (JSON pointer, owning annotation id, the object).
+
+    Tolerates any shape (the file may be schema-invalid): what is not a list of objects is skipped.
+    """
+    if not isinstance(annotations, dict):
+        return
+    for layer in _SPAN_LAYERS:
+        items = annotations.get(layer)
+        if not isinstance(items, list):
+            continue
+        for index, item in enumerate(items):
+            if not isinstance(item, dict):
+                continue
+            pointer = f"/{layer}/{index}"
+            if "text" in item:
+                yield pointer, _item_id(item), item
+            cue = item.get("cue") if layer == "quotes" else None
+            if isinstance(cue, dict) and "text" in cue:
+                yield f"{pointer}/cue", _item_id(item), cue
+
+
+def _occurrences(text: str, needle: str, boundaries: frozenset[int]) -> list[int]:
+    found, i = [], text.find(needle)
+    while i != -1:
+        if i in boundaries and i + len(needle) in boundaries:
+            found.append(i)
+        i = text.find(needle, i + 1)
+    return found
+
+
+def _is_correct(span: dict[str, Any], text: str, boundaries: frozenset[int]) -> bool:
+    start, end, said = span.get("start"), span.get("end"), span.get("text")
+    return (
+        _is_offset(start)
+        and _is_offset(end)
+        and isinstance(said, str)
+        and 0 <= start < end <= len(text)  # type: ignore[operator]
+        and text[start:end] == said
+        and start in boundaries
+        and end in boundaries
+    )
+
+
+def choose(candidates: list[int], old_start: Any, window: int) -> int | None:
+    """The intended start among ``candidates`` by the module's rule, or None when there is none or no single one."""
+    if len(candidates) == 1:
+        return candidates[0]
+    if not _is_offset(old_start):
+        return None
+    near = [c for c in candidates if abs(c - old_start) <= window]
+    return near[0] if len(near) == 1 else None
+
+
+def fix_offsets(annotations: Any, text: str, window: int = WINDOW) -> Outcome:
+    """A copy of ``annotations`` with every unambiguously placeable span moved onto its text."""
+    result = copy.deepcopy(annotations)
+    outcome = Outcome(result)
+    boundaries = grapheme_boundaries(text)
+    moved: dict[tuple[Any, Any], set[tuple[int, int]]] = {}
+    for pointer, ann_id, span in spans(result):
+        if _is_correct(span, text, boundaries):
+            continue
+        old = (span.get("start"), span.get("end"))
+        said = span.get("text")
+        if not isinstance(said, str) or not said:
+            outcome.unfixable.append(Unfixable(pointer, ann_id, old, said, "malformed"))
+            continue
+        candidates = _occurrences(text, said, boundaries)
+        chosen = choose(candidates, old[0], window)
+        if chosen is None:
+            reason = "absent" if not candidates else "ambiguous"
+            outcome.unfixable.append(Unfixable(pointer, ann_id, old, said, reason, tuple(candidates[:MAX_CANDIDATES])))
+            continue
+        new = (chosen, chosen + len(said))
+        span["start"], span["end"] = new
+        outcome.fixes.append(Fix(pointer, ann_id, old, new, said))
+        if _is_offset(old[0]) and _is_offset(old[1]):
+            moved.setdefault(old, set()).add(new)
+    _move_exceptions(result, moved, outcome)
+    return outcome
+
+
+def _move_exceptions(annotations: Any, moved: dict[tuple[Any, Any], set[tuple[int, int]]], outcome: Outcome) -> None:
+    """Move exception spans that sat exactly on spans which all moved to one place."""
+    items = annotations.get("exceptions") if isinstance(annotations, dict) else None
+    if not isinstance(items, list):
+        return
+    for index, item in enumerate(items):
+        if not isinstance(item, dict):
+            continue
+        old = (item.get("start"), item.get("end"))
+        targets = moved.get(old) if _is_offset(old[0]) and _is_offset(old[1]) else None
+        if targets is not None and len(targets) == 1:
+            new = next(iter(targets))
+            item["start"], item["end"] = new
+            outcome.fixes.append(Fix(f"/exceptions/{index}", _item_id({"id": item.get("annotation_id")}), old, new, None))
