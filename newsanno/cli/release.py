@@ -89,7 +89,8 @@ def preflight(repo: Path, version: str) -> tuple[str | None, semantic.Diff | Non
     _check_valid(repo)
     _check_fresh(repo)
     if last is None:
-        return None, None
+        # The first release: everything is new, so count it against an empty corpus; no bump rule applies.
+        return None, semantic.diff(semantic.Snapshot(documents={}), revisions.snapshot(repo, revisions.WORKTREE))
     change = semantic.diff(revisions.snapshot(repo, last[0]), revisions.snapshot(repo, revisions.WORKTREE))
     needed = change.required_bump()
     given = rel.bump_of(last[1], wanted)
