@@ -75,6 +75,7 @@ def test_release_twice_then_verify_croissant_and_load_old_tag(clone: Path, tmp_p
     assert git(clone, "status", "--porcelain") == ""
     assert 'version = "1.0.0"' in (clone / "pyproject.toml").read_text()
     assert "## [1.0.0] - 2025-01-01" in (clone / "CHANGELOG.md").read_text()
+    assert "Documents: 3 added, 0 removed" in (clone / "CHANGELOG.md").read_text()  # the first release, counted against nothing
 
     # One changed mention (its form) and one added claim.
     alpha = FIXTURES["alpha"][0]()
