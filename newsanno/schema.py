@@ -134,3 +134,62 @@ def canonical_order(value: Any, node: dict[str, Any], root: dict[str, Any]) -> A
     if isinstance(value, list) and "items" in node:
         return [canonical_order(v, node["items"], root) for v in value]
     return value
+
+
+@dataclass(slots=True)
+class _Order:
+    """What :func:`canonical_order` does at one schema node, precomputed once per schema."""
+
+    keys: tuple[str, ...]  # the node's properties, in order
+    props: dict[str, _Order]
+    items: _Order | None
+
+
+def _compile_order(node: dict[str, Any], root: dict[str, Any], memo: dict[int, _Order]) -> _Order:
+    node = resolve(node, root)
+    if id(node) in memo:
+        return memo[id(node)]
+    props: dict[str, _Order] = {}
+    order = _Order(tuple(node.get("properties", {})), props, None)
+    memo[id(node)] = order  # before recursing: a recursive schema refers back to this node
+    for key, child in node.get("properties", {}).items():
+        props[key] = _compile_order(child, root, memo)
+    if "items" in node:
+        order.items = _compile_order(node["items"], root, memo)
+    return order
+
+
+@functools.cache
+def _order_plan(name: str) -> _Order:
+    root = load(name)
+    return _compile_order(root, root, {})
+
+
+def scan(value: Any, schema_name: str) -> tuple[bool, bool]:
+    """(has a float anywhere, keys already in :func:`canonical_order`) in one walk of ``value``.
+
+    In order means ``canonical_order(value)`` would return the same keys in the same order
+    at every level, so its serialization equals that of ``value``.
+    """
+    has_float = False
+    in_order = True
+    stack: list[tuple[Any, _Order | None]] = [(value, _order_plan(schema_name))]
+    while stack:
+        node, plan = stack.pop()
+        kind = type(node)
+        if kind is float:
+            has_float = True
+        elif kind is dict:
+            if plan is None or not plan.keys:
+                stack.extend((child, None) for child in node.values())
+                continue
+            keys = tuple(node)
+            if keys != plan.keys and in_order:
+                known = [k for k in plan.keys if k in node]
+                in_order = keys == (*known, *(k for k in keys if k not in plan.props))
+            props = plan.props
+            stack.extend((child, props.get(key)) for key, child in node.items())
+        elif kind is list:
+            items = plan.items if plan is not None else None
+            stack.extend((child, items) for child in node)
+    return has_float, in_order
