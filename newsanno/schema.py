@@ -171,25 +171,37 @@ def scan(value: Any, schema_name: str) -> tuple[bool, bool]:
     In order means ``canonical_order(value)`` would return the same keys in the same order
     at every level, so its serialization equals that of ``value``.
     """
+    if type(value) is float:
+        return True, True
     has_float = False
     in_order = True
-    stack: list[tuple[Any, _Order | None]] = [(value, _order_plan(schema_name))]
+    # Only containers go on the stack; scalars are judged where they are met.
+    stack: list[tuple[Any, _Order | None]] = [(value, _order_plan(schema_name))] if type(value) in (dict, list) else []
     while stack:
         node, plan = stack.pop()
-        kind = type(node)
-        if kind is float:
-            has_float = True
-        elif kind is dict:
-            if plan is None or not plan.keys:
-                stack.extend((child, None) for child in node.values())
+        if type(node) is dict:
+            if plan is not None and plan.keys:
+                keys = tuple(node)
+                if keys != plan.keys and in_order:
+                    known = [k for k in plan.keys if k in node]
+                    in_order = keys == (*known, *(k for k in keys if k not in plan.props))
+                props = plan.props
+                for key, child in node.items():
+                    kind = type(child)
+                    if kind is dict or kind is list:
+                        stack.append((child, props.get(key)))
+                    elif kind is float:
+                        has_float = True
                 continue
-            keys = tuple(node)
-            if keys != plan.keys and in_order:
-                known = [k for k in plan.keys if k in node]
-                in_order = keys == (*known, *(k for k in keys if k not in plan.props))
-            props = plan.props
-            stack.extend((child, props.get(key)) for key, child in node.items())
-        elif kind is list:
-            items = plan.items if plan is not None else None
-            stack.extend((child, items) for child in node)
+            children: Any = node.values()
+            plan = None
+        else:
+            children = node
+            plan = plan.items if plan is not None else None
+        for child in children:
+            kind = type(child)
+            if kind is dict or kind is list:
+                stack.append((child, plan))
+            elif kind is float:
+                has_float = True
     return has_float, in_order
