@@ -101,7 +101,8 @@ def test_scan_agrees_with_canonical_order(corpus) -> None:  # type: ignore[no-un
             assert has_float == ("1.5" in json.dumps(value) or "2.0" in json.dumps(value))
 
 
-GRAPHEME_POOL = list('ab \n\r."') + [
+GRAPHEME_POOL = [
+    *'ab \n\r."',
     "\u0301",  # combining acute (Extend)
     "\u0600",  # Arabic number sign (Prepend)
     "\u0903",  # Devanagari visarga (SpacingMark)
