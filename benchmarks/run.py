@@ -40,6 +40,7 @@ class Measure:
     wall_s: float
     peak_rss_mb: float
     runs: list[float]
+    load_avg: list[float]  # 1-minute load average at the start of each run: the machine may be shared
 
 
 def _tree_rss(proc: psutil.Process) -> int:
@@ -79,15 +80,16 @@ def timed(cmd: list[str]) -> tuple[float, int]:
 
 
 def measure(name: str, n: int, cmd: list[str], runs: int, before: object = None) -> Measure:
-    walls, peaks = [], []
+    walls, peaks, loads = [], [], []
     for _ in range(runs):
         if callable(before):
             before()
+        loads.append(round(os.getloadavg()[0], 2))
         wall, peak = timed(cmd)
         walls.append(wall)
         peaks.append(peak)
-        print(f"  {name} n={n}: {wall:.2f} s, {peak / 2**20:.0f} MB", file=sys.stderr, flush=True)
-    return Measure(name, n, statistics.median(walls), statistics.median(peaks) / 2**20, walls)
+        print(f"  {name} n={n}: {wall:.2f} s, {peak / 2**20:.0f} MB, load {loads[-1]}", file=sys.stderr, flush=True)
+    return Measure(name, n, statistics.median(walls), statistics.median(peaks) / 2**20, walls, loads)
 
 
 def annotation_count(raw: Path) -> int:
@@ -98,7 +100,9 @@ def annotation_count(raw: Path) -> int:
     return total
 
 
-def bench(n: int, work: Path, runs: int, cores: int) -> tuple[list[Measure], int]:
+def bench(
+    n: int, work: Path, runs: int, cores: int, only: list[str] | None = None, naive_runs: int | None = None
+) -> tuple[list[Measure], int]:
     raw = work / f"raw-{n}"
     if not raw.is_dir():
         write_corpus(raw, n)
@@ -113,16 +117,21 @@ def bench(n: int, work: Path, runs: int, cores: int) -> tuple[list[Measure], int
     def clear() -> None:
         shutil.rmtree(cache, ignore_errors=True)
 
-    results = [
-        measure("build cold 1 proc", n, build, runs, clear),
-        measure(f"build cold {cores} proc", n, [*build, "--num-proc", str(cores)], runs, clear),
-        measure("build warm 1 proc", n, build, runs),
-        measure(f"build warm {cores} proc", n, [*build, "--num-proc", str(cores)], runs),
-        measure("validate warm 1 proc", n, validate, runs),
-        measure(f"validate warm {cores} proc", n, [*validate, "--num-proc", str(cores)], runs),
-        measure("naive", n, [sys.executable, str(HERE / "naive.py"), str(raw), str(work / f"naive-{n}")], runs),
-        measure("floor", n, [sys.executable, str(HERE / "floor.py"), str(raw), str(work / f"floor-{n}"), str(cache)], runs),
+    def warm() -> None:
+        if not cache.is_dir():  # a warm case run on its own first fills the cache (untimed)
+            timed(build)
+
+    cases = [
+        ("build cold 1 proc", build, runs, clear),
+        (f"build cold {cores} proc", [*build, "--num-proc", str(cores)], runs, clear),
+        ("build warm 1 proc", build, runs, warm),
+        (f"build warm {cores} proc", [*build, "--num-proc", str(cores)], runs, warm),
+        ("validate warm 1 proc", validate, runs, warm),
+        (f"validate warm {cores} proc", [*validate, "--num-proc", str(cores)], runs, warm),
+        ("naive", [sys.executable, str(HERE / "naive.py"), str(raw), str(work / f"naive-{n}")], naive_runs or runs, None),
+        ("floor", [sys.executable, str(HERE / "floor.py"), str(raw), str(work / f"floor-{n}"), str(cache)], runs, warm),
     ]
+    results = [measure(name, n, cmd, k, before) for name, cmd, k, before in cases if not only or name in only]
     return results, annotation_count(raw)
 
 
@@ -133,6 +142,8 @@ def main() -> None:
     p.add_argument("--runs", type=int, default=3)
     p.add_argument("--work", type=Path, default=Path("/tmp/newsanno-bench"))
     p.add_argument("--json", type=Path, default=HERE / "results.json")
+    p.add_argument("--only", nargs="+", help='run just these cases (e.g. "build warm 1 proc" naive floor)')
+    p.add_argument("--naive-runs", type=int, help="runs of the (slow) naive baseline; default --runs")
     args = p.parse_args()
     cores = os.cpu_count() or 1
     args.work.mkdir(parents=True, exist_ok=True)
@@ -145,11 +156,13 @@ def main() -> None:
         "|---|---|---|---|---|---|",
     ]
     for n in sizes:
-        results, annotations = bench(n, args.work, args.runs, cores)
-        naive = next(m for m in results if m.name == "naive").wall_s
-        floor = next(m for m in results if m.name == "floor").wall_s
+        results, annotations = bench(n, args.work, args.runs, cores, args.only, args.naive_runs)
+        naive = next((m.wall_s for m in results if m.name == "naive"), None)
+        floor = next((m.wall_s for m in results if m.name == "floor"), None)
         for m in results:
-            lines.append(f"| {n} | {m.name} | {m.wall_s:.2f} | {m.peak_rss_mb:.0f} | {m.wall_s / naive:.3f} | {m.wall_s / floor:.2f} |")
+            to_naive = f"{m.wall_s / naive:.3f}" if naive else "-"
+            to_floor = f"{m.wall_s / floor:.2f}" if floor else "-"
+            lines.append(f"| {n} | {m.name} | {m.wall_s:.2f} | {m.peak_rss_mb:.0f} | {to_naive} | {to_floor} |")
         rates = {
             m.name: annotations / m.wall_s / (cores if m.name.endswith(f"{cores} proc") else 1)
             for m in results

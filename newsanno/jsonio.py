@@ -15,6 +15,8 @@ import unicodedata
 from dataclasses import dataclass
 from typing import Any
 
+import orjson
+
 from newsanno import schema
 from newsanno.problems import Problem
 
@@ -112,6 +114,75 @@ def _depth(value: Any) -> int:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+def dumps_indented(value: Any) -> bytes:
+    """``json.dumps(value, indent=2, ensure_ascii=False) + "\\n"`` as UTF-8, via orjson where it can.
+
+    orjson writes the same bytes for everything but floats (``1e16`` where Python writes
+    ``1e+16``), integers beyond 64 bits and lone surrogates, which it refuses or formats
+    differently; those go the ``json`` way.
+    """
+    try:
+        if not _has_float(value):
+            return orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n"
+    except TypeError:  # orjson.JSONEncodeError: a lone surrogate or an integer over 64 bits
+        pass
+    return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8", errors="surrogatepass")
+
+
+def _has_float(value: Any) -> bool:
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if type(node) is float:
+            return True
+        if type(node) is dict:
+            stack.extend(node.values())
+        elif type(node) is list:
+            stack.extend(node)
+    return False
+
+
+def _parse_exact(data: bytes, limits: Limits) -> Any:
+    """The value of ``data`` when orjson re-serializes it (2-space indent) to exactly ``data``; else ``_MISS``.
+
+    Why this equals the strict parse, fault for fault: bytes that are the serialization of a
+    parsed value are valid UTF-8 without BOM or CR, contain no NaN/Infinity, no duplicate key
+    (a dict cannot serialize one) and no integer over 64 bits (orjson reads those as floats,
+    which serialize with a point or exponent, so the bytes would differ).  Nesting: in that form
+    a container at depth d starts on a line indented 2(d-1) spaces, so a file without a line
+    indented 2*max_depth spaces nests at most max_depth deep.  Anything else takes the strict path.
+    """
+    try:
+        value = orjson.loads(data)
+    except orjson.JSONDecodeError:
+        return _MISS
+    if b"\n" + b" " * (2 * limits.max_depth) in data:
+        return _MISS
+    try:
+        if orjson.dumps(value, option=orjson.OPT_INDENT_2) + b"\n" != data:
+            return _MISS
+    except TypeError:
+        return _MISS
+    return value
+
+
+_MISS = object()
+
+
+def parse_json_exact(data: bytes, display: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, list[Problem], bool]:
+    """:func:`parse_json`, plus whether ``data`` is byte for byte the 2-space serialization of the value.
+
+    The flag lets the canonical-form check skip re-serializing: such a file is canonical
+    exactly when its keys are in schema order.
+    """
+    if len(data) <= limits.max_file_bytes:
+        value = _parse_exact(data, limits)
+        if value is not _MISS:
+            return value, [], True
+    value, problems = parse_json(data, display, limits)
+    return value, problems, False
 
 
 def parse_json(data: bytes, display: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, list[Problem]]:
@@ -340,7 +411,7 @@ def canonical_dumps(value: Any, schema_name: str) -> str:
     """The canonical text of a JSON file described by ``schema/<schema_name>``."""
     root = schema.load(schema_name)
     ordered = schema.canonical_order(value, root, root)
-    return json.dumps(ordered, indent=2, ensure_ascii=False) + "\n"
+    return dumps_indented(ordered).decode("utf-8", errors="surrogatepass")
 
 
 def is_nfc(text: str) -> bool:

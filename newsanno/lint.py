@@ -107,6 +107,29 @@ def _whole_word(needle: str) -> re.Pattern[str]:
     return re.compile(r"(?<!\w)" + re.escape(needle) + r"(?!\w)")
 
 
+_WORD = re.compile(r"\w")
+
+
+def _whole_word_spans(text: str, needle: str) -> Iterable[tuple[int, int]]:
+    """The spans ``_whole_word(needle).finditer(text)`` yields, found with ``str.find``.
+
+    Same semantics (leftmost match, the next search from the end of a match, or from the next
+    character when the lookarounds fail), without compiling a pattern per name per document.
+    """
+    if not needle:
+        yield from (m.span() for m in _whole_word(needle).finditer(text))
+        return
+    size = len(needle)
+    i = text.find(needle)
+    while i != -1:
+        end = i + size
+        if (i == 0 or not _WORD.match(text, i - 1)) and not _WORD.match(text, end):
+            yield i, end
+            i = text.find(needle, end)
+        else:
+            i = text.find(needle, i + 1)
+
+
 def _covered(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
     return any(s <= start and end <= e for s, e in spans)
 
@@ -122,12 +145,12 @@ def _unannotated_names(ann: Annotations, text: str, shown: str) -> list[_Finding
     by_text: dict[str, list[Mention]] = defaultdict(list)
     for m in named:
         by_text[m["text"]].append(m)
+    exact = set(spans)  # most occurrences are a mention's own span: a set lookup settles them
     findings = []
     seen: set[tuple[int, int]] = set()
     for name, examples in sorted(by_text.items()):
-        for match in _whole_word(name).finditer(text):
-            start, end = match.span()
-            if _covered(start, end, spans) or (start, end) in seen:
+        for start, end in _whole_word_spans(text, name):
+            if (start, end) in exact or _covered(start, end, spans) or (start, end) in seen:
                 continue
             seen.add((start, end))
             example = examples[0]

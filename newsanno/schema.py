@@ -134,3 +134,74 @@ def canonical_order(value: Any, node: dict[str, Any], root: dict[str, Any]) -> A
     if isinstance(value, list) and "items" in node:
         return [canonical_order(v, node["items"], root) for v in value]
     return value
+
+
+@dataclass(slots=True)
+class _Order:
+    """What :func:`canonical_order` does at one schema node, precomputed once per schema."""
+
+    keys: tuple[str, ...]  # the node's properties, in order
+    props: dict[str, _Order]
+    items: _Order | None
+
+
+def _compile_order(node: dict[str, Any], root: dict[str, Any], memo: dict[int, _Order]) -> _Order:
+    node = resolve(node, root)
+    if id(node) in memo:
+        return memo[id(node)]
+    props: dict[str, _Order] = {}
+    order = _Order(tuple(node.get("properties", {})), props, None)
+    memo[id(node)] = order  # before recursing: a recursive schema refers back to this node
+    for key, child in node.get("properties", {}).items():
+        props[key] = _compile_order(child, root, memo)
+    if "items" in node:
+        order.items = _compile_order(node["items"], root, memo)
+    return order
+
+
+@functools.cache
+def _order_plan(name: str) -> _Order:
+    root = load(name)
+    return _compile_order(root, root, {})
+
+
+def scan(value: Any, schema_name: str) -> tuple[bool, bool]:
+    """(has a float anywhere, keys already in :func:`canonical_order`) in one walk of ``value``.
+
+    In order means ``canonical_order(value)`` would return the same keys in the same order
+    at every level, so its serialization equals that of ``value``.
+    """
+    if type(value) is float:
+        return True, True
+    has_float = False
+    in_order = True
+    # Only containers go on the stack; scalars are judged where they are met.
+    stack: list[tuple[Any, _Order | None]] = [(value, _order_plan(schema_name))] if type(value) in (dict, list) else []
+    while stack:
+        node, plan = stack.pop()
+        if type(node) is dict:
+            if plan is not None and plan.keys:
+                keys = tuple(node)
+                if keys != plan.keys and in_order:
+                    known = [k for k in plan.keys if k in node]
+                    in_order = keys == (*known, *(k for k in keys if k not in plan.props))
+                props = plan.props
+                for key, child in node.items():
+                    kind = type(child)
+                    if kind is dict or kind is list:
+                        stack.append((child, props.get(key)))
+                    elif kind is float:
+                        has_float = True
+                continue
+            children: Any = node.values()
+            plan = None
+        else:
+            children = node
+            plan = plan.items if plan is not None else None
+        for child in children:
+            kind = type(child)
+            if kind is dict or kind is list:
+                stack.append((child, plan))
+            elif kind is float:
+                has_float = True
+    return has_float, in_order

@@ -116,13 +116,14 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "..."
 
 
-def schema_problems(value: Any, schema_name: str, shown: str) -> list[Problem]:
+def schema_problems(value: Any, schema_name: str, shown: str, *, has_float: bool | None = None) -> list[Problem]:
     """Every schema violation of ``value``, each located by pointer and annotation id.
 
     The compiled validator decides validity (valid input is the common, hot case); only
     when it finds an error does the ``jsonschema`` package produce the precise messages.
+    ``has_float`` saves a walk when the caller already knows whether ``value`` holds a float.
     """
-    if _fast_valid(value, schema_name):
+    if _fast_valid(value, schema_name, has_float):
         return []
     errors = sorted(schema.validator(schema_name).iter_errors(value), key=lambda e: list(map(str, e.path)))
     problems = []
@@ -155,14 +156,16 @@ def _has_float(value: Any) -> bool:
     return False
 
 
-def _fast_valid(value: Any, schema_name: str) -> bool:
+def _fast_valid(value: Any, schema_name: str, has_float: bool | None = None) -> bool:
     """The quick yes of jsonschema-rs (Rust, ~100x faster) for the usual, valid file.
 
     Only a "no" goes on to the Python validator, whose errors carry the paths the messages
     need.  A float is always sent the slow way: JSON Schema counts 11.0 as an integer, this
     project does not (see :func:`newsanno.schema.validator`).
     """
-    return not _has_float(value) and bool(schema.fast_validator(schema_name).is_valid(value))
+    if has_float is None:
+        has_float = _has_float(value)
+    return not has_float and bool(schema.fast_validator(schema_name).is_valid(value))
 
 
 def invalid_items(problems: list[Problem]) -> set[str] | None:
@@ -192,7 +195,41 @@ def _occurrences(text: str, needle: str) -> list[int]:
 
 def grapheme_boundaries(text: str) -> frozenset[int]:
     """Offsets at which a span may start or end: the edges of extended grapheme clusters (``\\X``)."""
-    return frozenset([0, *(m.end() for m in regex.finditer(r"\X", text))])
+    return frozenset(range(len(text) + 1)) - _inside_clusters(text)
+
+
+_GRAPHEME = regex.compile(r"\X")
+_NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
+
+
+def _inside_clusters(text: str) -> set[int]:
+    """Offsets strictly inside a grapheme cluster of more than one character.
+
+    Segmenting the whole text costs ~4 ms per article, yet between two ASCII characters there is
+    always a boundary except inside CR LF (no ASCII character is Extend, SpacingMark, Prepend,
+    ZWJ, Hangul, regional indicator or pictographic).  So only CR LF and the stretches around
+    non-ASCII runs (one ASCII character either side, which a combining mark or a Prepend can
+    join) are segmented; each stretch starts and ends at a true boundary, so its clusters are
+    the whole text's.
+    """
+    inside: set[int] = set()
+    start = text.find("\r\n")
+    while start != -1:
+        inside.add(start + 1)
+        start = text.find("\r\n", start + 2)
+    windows: list[list[int]] = []
+    for run in _NON_ASCII.finditer(text):
+        lo, hi = max(run.start() - 1, 0), min(run.end() + 1, len(text))
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = hi
+        else:
+            windows.append([lo, hi])
+    for lo, hi in windows:
+        offset = lo
+        for cluster in _GRAPHEME.findall(text, lo, hi):
+            inside.update(range(offset + 1, offset + len(cluster)))
+            offset += len(cluster)
+    return inside
 
 
 def span_problems(
@@ -487,9 +524,12 @@ def _json_file(
     With ``per_item`` the semantic rules still run when some annotations fail the schema,
     skipping just those (see :func:`invalid_items`).
     """
-    value, found = jsonio.parse_json(raw, shown, limits)
+    value, found, exact = jsonio.parse_json_exact(raw, shown, limits)
     if value is None:
         return None, found
+    # One walk answers both "any float?" (the fast validator cannot judge those) and
+    # "keys in schema order?" (with ``exact``, that alone decides the canonical-form check).
+    has_float, in_order = schema.scan(value, schema_name)
     crlf = raw.find(b"\r")
     if crlf != -1:
         line, col = jsonio.line_col(raw.decode("utf-8"), raw[:crlf].decode("utf-8", errors="replace").__len__())
@@ -503,7 +543,7 @@ def _json_file(
                 hint=f"run: newsanno format {shown}",
             )
         )
-    schema_found = schema_problems(value, schema_name, shown)
+    schema_found = schema_problems(value, schema_name, shown, has_float=has_float)
     found += schema_found
     if not schema_found:
         found += semantic(value, set())
@@ -512,7 +552,9 @@ def _json_file(
         if skip is not None:
             found += semantic(value, skip)
     found = _locate(found, raw)
-    if not has_errors(found) and raw.decode("utf-8") != jsonio.canonical_dumps(value, schema_name):
+    # ``exact`` bytes equal json.dumps' except where floats are written (orjson: 1e16, json: 1e+16).
+    fast = exact and not has_float
+    if not has_errors(found) and not (in_order if fast else raw.decode("utf-8") == jsonio.canonical_dumps(value, schema_name)):
         found.append(
             Problem(
                 shown,
