@@ -60,8 +60,10 @@ def _command(argv: Sequence[str]) -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
-    args = parser(_command(argv)).parse_args(argv)
     try:
+        # Inside the try: building the parser imports the command's module, and a broken
+        # installation (a missing dependency) must give one line, not a traceback.
+        args = parser(_command(argv)).parse_args(argv)
         return int(args.run(args))
     except KeyboardInterrupt:
         print("newsanno: interrupted", file=sys.stderr)
