@@ -7,6 +7,7 @@ the maintainers' CARD.md; the statistics and label tables are generated.
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import dataclass
 
 from datasets import DatasetInfo
@@ -93,6 +94,22 @@ def _table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> str:
     return "\n".join(lines)
 
 
+def _label_tables(stats: CorpusStats) -> list[tuple[str, str, str, str, Counter[str]]]:
+    """(heading, schema label set, column name, counted noun, counts) of each per-label table."""
+    return [
+        ("Mentions per label", "label", "label", "mentions", stats.mention_labels),
+        ("Mentions per form", "form", "form", "mentions", stats.mention_forms),
+        ("Quotes per kind", "quote_kind", "kind", "quotes", stats.quote_kinds),
+        ("Claims per class", "checkworthiness", "class", "claims", stats.claim_classes),
+    ]
+
+
+def _label_section(title: str, key: str, column: str, noun: str, counts: Counter[str]) -> list[str]:
+    """A heading and a table listing every value of a schema label set, zeros included."""
+    rows = [(c.value, counts[c.value], c.description) for c in schema.choices(schema.ANNOTATIONS, key)]
+    return [f"### {title}", "", _table((column, noun, "definition"), rows), ""]
+
+
 def statistics(stats: CorpusStats) -> str:
     """Markdown tables of the corpus counts, every label listed (zeros included)."""
     splits = stats.splits()
@@ -108,34 +125,7 @@ def statistics(stats: CorpusStats) -> str:
         f"Documents: {sum(stats.documents.values())} ({', '.join(f'{s}: {stats.documents[s]}' for s in splits)}); "
         f"characters of text: {stats.characters}; entities: {stats.entities}.",
         "",
-        "### Mentions per label",
-        "",
-        _table(
-            ("label", "mentions", "definition"),
-            [(c.value, stats.mention_labels[c.value], c.description) for c in schema.choices(schema.ANNOTATIONS, "label")],
-        ),
-        "",
-        "### Mentions per form",
-        "",
-        _table(
-            ("form", "mentions", "definition"),
-            [(c.value, stats.mention_forms[c.value], c.description) for c in schema.choices(schema.ANNOTATIONS, "form")],
-        ),
-        "",
-        "### Quotes per kind",
-        "",
-        _table(
-            ("kind", "quotes", "definition"),
-            [(c.value, stats.quote_kinds[c.value], c.description) for c in schema.choices(schema.ANNOTATIONS, "quote_kind")],
-        ),
-        "",
-        "### Claims per class",
-        "",
-        _table(
-            ("class", "claims", "definition"),
-            [(c.value, stats.claim_classes[c.value], c.description) for c in schema.choices(schema.ANNOTATIONS, "checkworthiness")],
-        ),
-        "",
+        *(line for table in _label_tables(stats) for line in _label_section(*table)),
         "### Accepted lint findings",
         "",
         "Findings of `newsanno lint` that the annotators reviewed and kept on purpose, as recorded in the annotation files.",
