@@ -3,8 +3,10 @@
 ``python benchmarks/run.py [--sizes 1000 10000] [--large] [--runs 3] [--work DIR] [--json OUT]``
 
 For each corpus size it writes a synthetic corpus (benchmarks/synth.py), then measures
-as medians of ``--runs`` runs, each in a fresh process: wall time and peak RSS summed over
-the whole process tree (sampled with psutil).  Cold runs start from an empty token
+as medians of ``--runs`` runs, each in a fresh process: wall time, CPU time (user + system
+of the whole process tree, from the kernel's accounting of reaped children: unlike wall
+time it barely moves when other work shares the machine) and peak RSS summed over the whole
+process tree (sampled with psutil).  Cold runs start from an empty token
 cache; warm runs from a filled one.  It prints a table with the ratios build/naive and
 build/floor and writes every figure as JSON.
 """
@@ -15,6 +17,7 @@ import argparse
 import contextlib
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -38,6 +41,7 @@ class Measure:
     name: str
     n: int
     wall_s: float
+    cpu_s: float
     peak_rss_mb: float
     runs: list[float]
     load_avg: list[float]  # 1-minute load average at the start of each run: the machine may be shared
@@ -52,9 +56,19 @@ def _tree_rss(proc: psutil.Process) -> int:
     return total
 
 
-def timed(cmd: list[str]) -> tuple[float, int]:
-    """Wall time and peak RSS of the process tree of one command."""
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
+
+
+def timed(cmd: list[str]) -> tuple[float, float, int]:
+    """Wall time, CPU time and peak RSS of the process tree of one command.
+
+    The CPU time counts every descendant that was waited for (pool workers are), so it is
+    the whole tree's.
+    """
     peak = 0
+    cpu = _children_cpu()
     start = time.perf_counter()
     child = subprocess.Popen(
         cmd, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, env={**os.environ, "HF_DATASETS_OFFLINE": "1"}
@@ -76,20 +90,21 @@ def timed(cmd: list[str]) -> tuple[float, int]:
     sampler.join()
     if child.returncode != 0:
         raise SystemExit(f"failed: {' '.join(cmd)}\n{err.decode()[-2000:]}")
-    return wall, peak
+    return wall, _children_cpu() - cpu, peak
 
 
 def measure(name: str, n: int, cmd: list[str], runs: int, before: object = None) -> Measure:
-    walls, peaks, loads = [], [], []
+    walls, cpus, peaks, loads = [], [], [], []
     for _ in range(runs):
         if callable(before):
             before()
         loads.append(round(os.getloadavg()[0], 2))
-        wall, peak = timed(cmd)
+        wall, cpu, peak = timed(cmd)
         walls.append(wall)
+        cpus.append(cpu)
         peaks.append(peak)
-        print(f"  {name} n={n}: {wall:.2f} s, {peak / 2**20:.0f} MB, load {loads[-1]}", file=sys.stderr, flush=True)
-    return Measure(name, n, statistics.median(walls), statistics.median(peaks) / 2**20, walls, loads)
+        print(f"  {name} n={n}: {wall:.2f} s, cpu {cpu:.2f} s, {peak / 2**20:.0f} MB, load {loads[-1]}", file=sys.stderr, flush=True)
+    return Measure(name, n, statistics.median(walls), statistics.median(cpus), statistics.median(peaks) / 2**20, walls, loads)
 
 
 def annotation_count(raw: Path) -> int:
@@ -152,8 +167,8 @@ def main() -> None:
     lines = [
         f"cores: {cores}; medians of {args.runs} runs",
         "",
-        "| N | case | wall s | peak RSS MB | / naive | / floor |",
-        "|---|---|---|---|---|---|",
+        "| N | case | wall s | cpu s | peak RSS MB | / naive | / floor |",
+        "|---|---|---|---|---|---|---|",
     ]
     for n in sizes:
         results, annotations = bench(n, args.work, args.runs, cores, args.only, args.naive_runs)
@@ -162,15 +177,15 @@ def main() -> None:
         for m in results:
             to_naive = f"{m.wall_s / naive:.3f}" if naive else "-"
             to_floor = f"{m.wall_s / floor:.2f}" if floor else "-"
-            lines.append(f"| {n} | {m.name} | {m.wall_s:.2f} | {m.peak_rss_mb:.0f} | {to_naive} | {to_floor} |")
+            lines.append(f"| {n} | {m.name} | {m.wall_s:.2f} | {m.cpu_s:.2f} | {m.peak_rss_mb:.0f} | {to_naive} | {to_floor} |")
         rates = {
             m.name: annotations / m.wall_s / (cores if m.name.endswith(f"{cores} proc") else 1)
             for m in results
             if m.name.startswith("validate")
         }
-        lines.append(f"| {n} | annotations | {annotations} | | | |")
+        lines.append(f"| {n} | annotations | {annotations} | | | | |")
         for name, rate in rates.items():
-            lines.append(f"| {n} | {name}: annotations/s/core | {rate:,.0f} | | | |")
+            lines.append(f"| {n} | {name}: annotations/s/core | {rate:,.0f} | | | | |")
         report["sizes"][str(n)] = {"annotations": annotations, "measures": [asdict(m) for m in results], "validate_rate_per_core": rates}  # type: ignore[index]
         args.json.write_text(json.dumps(report, indent=2) + "\n", encoding="utf-8")
         print("\n".join(lines), flush=True)

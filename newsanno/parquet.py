@@ -7,7 +7,6 @@ because it writes its version into each file's footer).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +36,12 @@ def shard_name(split: str, index: int, count: int) -> str:
 
 
 class ShardWriter:
-    """Writes row batches to one Parquet file in row groups, never holding all rows.
+    """Writes row batches to one Parquet file in row groups of :data:`ROW_GROUP_ROWS`, never holding all rows.
+
+    Each batch becomes an Arrow table as soon as it arrives (a document's rows as Python
+    dicts take many times the memory of their Arrow form), and full row groups are written
+    as they fill.  Row-group boundaries depend only on the row count, never on how the rows
+    were batched, so any engine gives the same bytes.
 
     The arrow schema (with the ``huggingface`` Features metadata that ``datasets`` reads)
     comes from the config's Features, so types never depend on the rows' Python types.
@@ -47,19 +51,29 @@ class ShardWriter:
         self.schema = features.arrow_schema
         path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = pq.ParquetWriter(path, self.schema, **WRITER_OPTIONS)
-        self._pending: list[dict[str, Any]] = []
+        self._pending: list[pa.Table] = []
+        self._pending_rows = 0
         self.rows = 0
 
-    def write(self, rows: Iterable[dict[str, Any]]) -> None:
+    def write(self, rows: list[dict[str, Any]]) -> None:
         """Queue rows; full row groups are flushed as they fill."""
-        self._pending.extend(rows)
-        while len(self._pending) >= ROW_GROUP_ROWS:
-            self._flush(self._pending[:ROW_GROUP_ROWS])
-            self._pending = self._pending[ROW_GROUP_ROWS:]
+        if not rows:
+            return
+        self._pending.append(pa.Table.from_pylist(rows, schema=self.schema))
+        self._pending_rows += len(rows)
+        if self._pending_rows >= ROW_GROUP_ROWS:
+            # One contiguous table: chunk boundaries could otherwise move page boundaries.
+            table = pa.concat_tables(self._pending).combine_chunks()
+            full = self._pending_rows - self._pending_rows % ROW_GROUP_ROWS
+            for start in range(0, full, ROW_GROUP_ROWS):
+                self._flush(table.slice(start, ROW_GROUP_ROWS))
+            rest = table.slice(full)
+            self._pending = [rest] if rest.num_rows else []
+            self._pending_rows = rest.num_rows
 
-    def _flush(self, rows: list[dict[str, Any]]) -> None:
-        self._writer.write_table(pa.Table.from_pylist(rows, schema=self.schema), row_group_size=ROW_GROUP_ROWS)
-        self.rows += len(rows)
+    def _flush(self, table: pa.Table) -> None:
+        self._writer.write_table(table, row_group_size=ROW_GROUP_ROWS)
+        self.rows += table.num_rows
 
     def close(self) -> None:
         """Write the last row group and the footer.
@@ -68,8 +82,9 @@ class ShardWriter:
         compute a batch size of zero), but still carries the schema.
         """
         if self._pending:
-            self._flush(self._pending)
+            self._flush(pa.concat_tables(self._pending).combine_chunks())
             self._pending = []
+            self._pending_rows = 0
         self._writer.close()
 
     def __enter__(self) -> ShardWriter:

@@ -25,9 +25,20 @@ def cluster():
         yield cluster
 
 
-def dask_build(raw: Path, out: Path, card: Path, cluster, cache: Path):
+def dask_build(raw: Path, out: Path, card: Path, cluster, cache: Path, *extra: str):
     return build(
-        raw, out, card, "--engine", "dask", "--scheduler", cluster.scheduler_address, "--cache-dir", cache, "--max-docs-per-shard", "2"
+        raw,
+        out,
+        card,
+        "--engine",
+        "dask",
+        "--scheduler",
+        cluster.scheduler_address,
+        "--cache-dir",
+        cache,
+        "--max-docs-per-shard",
+        "2",
+        *extra,
     )
 
 
@@ -42,6 +53,11 @@ def test_dask_build_matches_local_and_fails_like_local(cluster, tmp_path: Path) 
     result = dask_build(raw, remote, card, cluster, tmp_path / "c")
     assert result.returncode == 0, result.stderr
     assert files(remote) == files(local)
+    # Workers writing straight into a shared output folder give the same bytes too.
+    shared = tmp_path / "shared"
+    result = dask_build(raw, shared, card, cluster, tmp_path / "c", "--shared-out")
+    assert result.returncode == 0, result.stderr
+    assert files(shared) == files(local)
     assert any("-of-00002" in name or "-of-00003" in name for name in files(local)), "several shards expected"
 
     # Break one document's span: both engines must refuse it with the same problem lines.

@@ -187,3 +187,53 @@ def test_progress_bar_only_on_a_terminal(synth: Path, tmp_path: Path) -> None:
     piped = subprocess.run([sys.executable, "-m", "newsanno", *map(str, args)], capture_output=True, text=True, cwd=ROOT)
     assert piped.returncode == 0
     assert "doc/s" not in piped.stderr and "9 documents checked" in piped.stderr
+
+
+def test_row_groups_do_not_depend_on_how_rows_arrive(tmp_path: Path) -> None:
+    """The writer converts each batch to Arrow at once; the bytes must not depend on the batching."""
+    import pyarrow.parquet as pq
+
+    from newsanno.features import features
+    from newsanno.parquet import ROW_GROUP_ROWS, ShardWriter
+
+    n = 2 * ROW_GROUP_ROWS + 123
+    rows = [
+        {"document_id": f"d{i // 150}", "claim_id": f"c{i}", "start": i, "end": i + 3, "text": "abc", "claimant_entity_id": None}
+        | {"claimant_name": "Author", "checkworthiness": "CFS", "quote_id": None}
+        for i in range(n)
+    ]
+    paths = []
+    for label, sizes in (("one batch", [n]), ("ragged", [1, 149, ROW_GROUP_ROWS - 150, 7, ROW_GROUP_ROWS + 5, 1])):
+        path = tmp_path / f"{label}.parquet"
+        with ShardWriter(path, features("claims")) as writer:
+            at = 0
+            for size in sizes:
+                writer.write(rows[at : at + size])
+                at += size
+            writer.write(rows[at:])
+        paths.append(path)
+    assert paths[0].read_bytes() == paths[1].read_bytes()
+    meta = pq.ParquetFile(paths[1]).metadata
+    assert [meta.row_group(i).num_rows for i in range(meta.num_row_groups)] == [ROW_GROUP_ROWS, ROW_GROUP_ROWS, 123]
+    assert pq.read_table(paths[1]).column("claim_id").to_pylist() == [r["claim_id"] for r in rows]
+
+
+def test_a_shard_task_writes_its_files_and_sends_back_only_counts(reference: Path, synth: Path, tmp_path: Path) -> None:
+    """What crosses a process boundary is problems and counts, never documents or rows."""
+    import pickle
+
+    from newsanno import shards
+    from newsanno.cli.pipeline import build_shard, tasks
+
+    plan = shards.plan(sorted(synth.iterdir()), 2)
+    task = next(t for t in tasks(plan, 2) if t.shard is not None and t.shard.split == "train" and len(t.folders) == 2)
+    outcome = build_shard(task, tmp_path)
+    assert not outcome.failed
+    written = files(tmp_path)
+    assert written, "the task wrote no files"
+    for name, data in written.items():
+        assert name.endswith(task.shard.file_name())
+        assert data == (reference / name).read_bytes(), name
+    assert sum(outcome.stats.documents.values()) == 2
+    rows_bytes = sum(len((f / "annotations.json").read_bytes()) + len((f / "text.txt").read_bytes()) for f in task.folders)
+    assert len(pickle.dumps(outcome)) < rows_bytes / 5

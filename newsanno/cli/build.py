@@ -11,15 +11,14 @@ from tqdm import tqdm
 
 from newsanno import charts, checksums, corpus, croissant, shards
 from newsanno.card import CardInputs, render
-from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, engines, report
+from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, engines, pipeline, report
 from newsanno.cli.engines import ENGINES, RunOptions
 from newsanno.cli.options import add_corpus_options, positive, progress, run_options
+from newsanno.cli.pipeline import shard_path
 from newsanno.features import CONFIGS, features
-from newsanno.lint import LINT_PREFIX
-from newsanno.parquet import ShardWriter, shard_name
-from newsanno.problems import Problem, has_errors, promote
-from newsanno.rows import Row
-from newsanno.shards import DEFAULT_MAX_DOCS_PER_SHARD, Shard, ShardPlan
+from newsanno.parquet import ShardWriter
+from newsanno.problems import Problem, has_errors
+from newsanno.shards import DEFAULT_MAX_DOCS_PER_SHARD, ShardPlan
 from newsanno.staging import fingerprint, staged_dir, tree_files
 from newsanno.stats import CorpusStats
 from newsanno.version import dataset_version
@@ -44,44 +43,25 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     )
     p.add_argument("--engine", choices=ENGINES, default="local", help="where documents are processed (default: local)")
     p.add_argument("--scheduler", help="Dask scheduler address for --engine dask, e.g. tcp://10.0.0.5:8786")
+    p.add_argument(
+        "--shared-out",
+        action="store_true",
+        help="with --engine dask: workers write their shards straight into --out, which must be a path every worker sees "
+        "(default: workers send the files back and this process writes them)",
+    )
     p.set_defaults(run=run)
 
 
-class _ShardFiles:
-    """The open writer of each (config, split) and the shards that have a file."""
+def _complete(out: Path, plan: ShardPlan, stats: CorpusStats) -> None:
+    """Give every shard of a (config, split) that has rows a file, so ``-of-MMMMM`` is true.
 
-    def __init__(self, out: Path, plan: ShardPlan) -> None:
-        self.out = out
-        self.plan = plan
-        self.open: dict[tuple[str, str], tuple[int, ShardWriter]] = {}
-        self.written: set[tuple[str, str]] = set()
-
-    def path(self, config: str, split: str, index: int) -> Path:
-        return self.out / "data" / config / shard_name(split, index, self.plan.count(split))
-
-    def write(self, config: str, shard: Shard, rows: list[Row]) -> None:
-        key = (config, shard.split)
-        current = self.open.get(key)
-        if current is None or current[0] != shard.index:
-            if current is not None:
-                current[1].close()
-            current = (shard.index, ShardWriter(self.path(config, shard.split, shard.index), features(config)))
-            self.open[key] = current
-        current[1].write(rows)
-        self.written.add(key)
-
-    def close(self) -> None:
-        for _, writer in self.open.values():
-            writer.close()
-        self.open.clear()
-
-    def complete(self) -> None:
-        """Give every shard of a (config, split) that has rows a file, so ``-of-MMMMM`` is true."""
-        for config, split in sorted(self.written):
-            for index in range(self.plan.count(split)):
-                path = self.path(config, split, index)
-                if not path.exists():
-                    ShardWriter(path, features(config)).close()
+    A shard task writes a config's file only when one of its documents has rows for it.
+    """
+    for config in CONFIGS:
+        for shard in plan.shards:
+            path = shard_path(out, config, shard)
+            if stats.rows[config, shard.split] and not path.exists():
+                ShardWriter(path, features(config)).close()
 
 
 def write_dataset(
@@ -97,9 +77,10 @@ def write_dataset(
 ) -> list[Problem]:
     """Build the whole dataset folder into ``out`` (which must be empty); return problems.
 
-    Documents stream through one at a time: rows are written to the Parquet writers as
-    each document's result arrives, so memory does not grow with the corpus.  Problems
-    are reported in document id order whatever order the engine produced them in.
+    Each shard of the plan is one task that streams its documents into its own Parquet
+    files, so memory does not grow with the corpus and workers send back only problems and
+    counts.  Problems are reported in document id order whatever order the engine
+    produced them in.
     """
     folders, problems = corpus.discover(raw)
     plan = shards.plan(folders, max_docs_per_shard)
@@ -109,31 +90,16 @@ def write_dataset(
     found: list[tuple[int, list[Problem]]] = []
     failed = has_errors(problems)
     stats = CorpusStats()
-    files = _ShardFiles(out, plan)
-    try:
-        for result in engines.results(plan, options, max_docs_per_shard):
-            if bar is not None:
-                bar.update()
-            doc_problems = promote(result.problems, LINT_PREFIX) if strict else result.problems
-            if doc_problems:
-                found.append((order[result.folder.name], doc_problems))
-            failed = failed or not result.ok or has_errors(doc_problems)
-            if failed:
-                continue  # keep validating, but nothing more will be written
-            doc = result.document
-            assert doc is not None
-            shard = plan.of[result.folder.name]
-            for config in CONFIGS:
-                if result.rows[config]:  # a split gets files only once it has rows: readers reject empty splits
-                    files.write(config, shard, result.rows[config])
-            stats.add(doc, {config: len(result.rows[config]) for config in CONFIGS})
-    finally:
-        files.close()
+    work = pipeline.tasks(plan, max_docs_per_shard)
+    for outcome in engines.built(work, out, options, strict=strict, write=not failed, progress=bar.update if bar else lambda _n: None):
+        found.extend((order[name], doc_problems) for name, doc_problems in outcome.problems)
+        failed = failed or outcome.failed
+        stats.merge(outcome.stats)
     problems.extend(p for _, doc_problems in sorted(found, key=lambda item: item[0]) for p in doc_problems)
     if not folders and not problems:
         problems.append(Problem(corpus.display(raw), "the raw corpus has no documents", "layout.empty"))
     if not has_errors(problems):
-        files.complete()
+        _complete(out, plan, stats)
         fingerprints = {config: fingerprint(out / "data" / config) for config in CONFIGS}
         (out / "charts").mkdir()
         for name, png in charts.render_all(stats).items():
@@ -168,7 +134,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     card_md = args.card.read_text(encoding="utf-8")
     changelog = args.changelog.read_text(encoding="utf-8") if args.changelog.is_file() else ""
-    options = run_options(args, with_rows=True)
+    options = run_options(args)
 
     def write(out: Path) -> list[Problem]:
         with progress(args, 0, "build") as bar:

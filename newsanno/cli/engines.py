@@ -1,24 +1,33 @@
-"""Engines that run the per-document pipeline: in this process, in a process pool, or on Dask.
+"""Engines that run the pipeline: in this process, in a process pool, or on a Dask cluster.
 
-Every engine yields the same :class:`DocResult` objects in the shard plan's output order
-(within a split, shard by shard, documents in id order), so the writer produces the same
-bytes whichever engine ran.  Workers only validate and build rows; the caller writes.
+A build is a list of shard tasks (see :func:`pipeline.tasks`).  Whichever engine runs
+them, each task writes its own shard files (or, on a cluster without a shared output
+folder, sends their bytes back), and the engine yields the small :class:`ShardOutcome`
+of every task in plan order, so problems and statistics are combined exactly as in a
+serial run and the output bytes do not depend on the engine or the number of processes.
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import sys
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
+from typing import Any
 
-from newsanno.cli.pipeline import DocResult, process
+from newsanno.cli.pipeline import ShardOutcome, ShardTask, build_shard, check
 from newsanno.jsonio import Limits
-from newsanno.shards import ShardPlan
+from newsanno.problems import Problem
+from newsanno.staging import tree_files
 from newsanno.tokencache import TokenCache
 
 ENGINES = ("local", "dask")
+
+# How often the parent looks at the pool's document counter to move the progress bar.
+_POLL_SECONDS = 0.25
 
 
 @dataclass(frozen=True)
@@ -28,76 +37,131 @@ class RunOptions:
     limits: Limits
     cache_dir: Path | None
     num_proc: int = 1
-    with_rows: bool = True
     engine: str = "local"
     scheduler: str | None = None
-
-
-def work_order(plan: ShardPlan) -> list[Path]:
-    """Every folder in the order results are consumed: shard by shard, then the unplanned ones."""
-    return [folder for shard in plan.shards for folder in shard.folders] + plan.unplanned
+    shared_out: bool = False  # dask: workers write into the output folder themselves
 
 
 # Per-process state of pool workers, set once by the initializer instead of pickled per task.
-_worker: dict[str, object] = {}
+_worker: dict[str, Any] = {}
 
 
-def _init_worker(limits: Limits, cache_dir: Path | None, with_rows: bool) -> None:
-    _worker.update(limits=limits, cache=TokenCache(cache_dir), with_rows=with_rows)
+def _init_worker(limits: Limits, cache_dir: Path | None, done: Synchronized | None) -> None:  # type: ignore[type-arg]
+    _worker.update(limits=limits, cache=TokenCache(cache_dir), done=done)
 
 
-def _process_one(folder: Path) -> DocResult:
-    return process(folder, _worker["limits"], with_rows=_worker["with_rows"], cache=_worker["cache"])  # type: ignore[arg-type]
+def _tick() -> None:
+    done = _worker["done"]
+    with done.get_lock():
+        done.value += 1
 
 
-def local_results(folders: list[Path], options: RunOptions) -> Iterator[DocResult]:
-    """Results in ``folders`` order, from this process or a pool of ``num_proc`` processes."""
+def _check_one(folder: Path) -> list[Problem]:
+    return check(folder, _worker["limits"], _worker["cache"])
+
+
+def _build_one(job: tuple[ShardTask, Path | None, bool]) -> ShardOutcome:
+    task, out, strict = job
+    return build_shard(task, out, _worker["limits"], _worker["cache"], strict=strict, tick=_tick)
+
+
+def _pool(options: RunOptions, done: Synchronized | None = None) -> Any:  # type: ignore[type-arg]
+    # fork keeps start-up cheap (no re-import of spaCy per worker) where it is available.
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    return context.Pool(options.num_proc, initializer=_init_worker, initargs=(options.limits, options.cache_dir, done))
+
+
+def checked(folders: list[Path], options: RunOptions) -> Iterator[list[Problem]]:
+    """The problems of each folder, in ``folders`` order (``validate``, ``lint``)."""
     if options.num_proc <= 1 or len(folders) < 2:
         cache = TokenCache(options.cache_dir)
         for folder in folders:
-            yield process(folder, options.limits, with_rows=options.with_rows, cache=cache)
+            yield check(folder, options.limits, cache)
         return
-    # fork keeps start-up cheap (no re-import of spaCy per worker) where it is available.
-    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-    initargs = (options.limits, options.cache_dir, options.with_rows)
-    with context.Pool(options.num_proc, initializer=_init_worker, initargs=initargs) as pool:
-        # imap keeps input order, so results are consumed exactly as in a serial run.
-        yield from pool.imap(_process_one, folders, chunksize=4)
+    with _pool(options) as pool:
+        # imap keeps input order; chunks amortize the round trip of small results.
+        yield from pool.imap(_check_one, folders, chunksize=8)
 
 
-def process_partition(folders: list[Path], limits: Limits, cache_dir: Path | None, with_rows: bool) -> list[DocResult]:
-    """One Dask task: the results of one shard's documents, in order."""
-    cache = TokenCache(cache_dir)
-    return [process(folder, limits, with_rows=with_rows, cache=cache) for folder in folders]
+def built(
+    tasks: list[ShardTask], out: Path, options: RunOptions, *, strict: bool, write: bool, progress: Callable[[int], None]
+) -> Iterator[ShardOutcome]:
+    """Run every task, writing shard files under ``out`` (unless ``write`` is false); outcomes in task order.
 
-
-def dask_results(plan: ShardPlan, options: RunOptions, chunk: int) -> Iterator[DocResult]:
-    """Results from a Dask cluster: one task per shard (unplanned folders in extra tasks).
-
-    Results are gathered in plan order and released as soon as they are consumed, so the
-    client holds about one shard at a time while the cluster works ahead.
+    ``progress`` is called with the number of documents finished since its last call.
     """
+    target = out if write else None
+    if options.engine == "dask":
+        yield from _dask_built(tasks, target, options, strict, progress)
+    elif options.num_proc <= 1 or len(tasks) < 2:
+        cache = TokenCache(options.cache_dir)
+        for task in tasks:
+            yield build_shard(task, target, options.limits, cache, strict=strict, tick=lambda: progress(1))
+    else:
+        yield from _pool_built(tasks, target, options, strict, progress)
+
+
+def _pool_built(
+    tasks: list[ShardTask], out: Path | None, options: RunOptions, strict: bool, progress: Callable[[int], None]
+) -> Iterator[ShardOutcome]:
+    context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
+    done = context.Value("q", 0)
+    shown = 0
+    with _pool(options, done) as pool:
+        # One task per shard: each worker writes whole shard files, so nothing but the
+        # outcome (problems and counts) crosses the process boundary.
+        pending = pool.imap(_build_one, [(task, out, strict) for task in tasks], chunksize=1)
+        for _ in tasks:
+            while True:
+                try:
+                    outcome = pending.next(timeout=_POLL_SECONDS)
+                    break
+                except multiprocessing.TimeoutError:
+                    shown, previous = done.value, shown
+                    progress(shown - previous)
+            shown, previous = done.value, shown
+            progress(shown - previous)
+            yield outcome
+
+
+def dask_task(task: ShardTask, out: Path | None, limits: Limits, cache_dir: Path | None, strict: bool, shared: bool) -> ShardOutcome:
+    """One task on a Dask worker: write into ``out`` when it is shared, else send the files back."""
+    cache = TokenCache(cache_dir)
+    if shared or out is None:
+        return build_shard(task, out, limits, cache, strict=strict)
+    with tempfile.TemporaryDirectory(prefix="newsanno-shard-") as tmp:
+        outcome = build_shard(task, Path(tmp), limits, cache, strict=strict)
+        if not outcome.failed:
+            outcome.files = tree_files(Path(tmp))
+    return outcome
+
+
+def _dask_built(
+    tasks: list[ShardTask], out: Path | None, options: RunOptions, strict: bool, progress: Callable[[int], None]
+) -> Iterator[ShardOutcome]:
+    """Outcomes from a Dask cluster, gathered in task order and released as soon as consumed,
+    so the client holds about one shard's files at a time while the cluster works ahead."""
     from dask.distributed import Client
 
-    partitions = [list(shard.folders) for shard in plan.shards]
-    partitions += [plan.unplanned[i : i + chunk] for i in range(0, len(plan.unplanned), chunk)]
     with Client(options.scheduler) as client:
         futures = client.map(
-            process_partition,
-            partitions,
+            dask_task,
+            tasks,
+            out=out,
             limits=options.limits,
             cache_dir=options.cache_dir,
-            with_rows=options.with_rows,
+            strict=strict,
+            shared=options.shared_out,
             pure=False,
         )
-        for future in futures:
-            results = future.result()
+        for task, future in zip(tasks, futures, strict=True):
+            outcome = future.result()
             future.release()
-            yield from results
-
-
-def results(plan: ShardPlan, options: RunOptions, chunk: int) -> Iterator[DocResult]:
-    """Results of every document of the plan from the chosen engine, in :func:`work_order`."""
-    if options.engine == "dask":
-        return dask_results(plan, options, chunk)
-    return local_results(work_order(plan), options)
+            if out is not None:
+                for name, data in outcome.files.items():
+                    path = out / name
+                    path.parent.mkdir(parents=True, exist_ok=True)
+                    path.write_bytes(data)
+                outcome.files = {}
+            progress(len(task.folders))
+            yield outcome

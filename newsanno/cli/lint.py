@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
-from newsanno.cli.engines import local_results
+from newsanno.cli.engines import checked
 from newsanno.cli.options import add_corpus_options, progress, run_options
 from newsanno.cli.validate import select
 from newsanno.lint import LINT_PREFIX
@@ -33,9 +33,9 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     folders, problems = select(args.raw, args.paths)
     with progress(args, len(folders), "lint") as bar:
-        for result in local_results(folders, run_options(args, with_rows=False)):
+        for doc_problems in checked(folders, run_options(args)):
             # Only lint findings, and the errors that kept a document from being linted.
-            problems.extend(p for p in result.problems if p.code.startswith(LINT_PREFIX) or p.severity == "error")
+            problems.extend(p for p in doc_problems if p.code.startswith(LINT_PREFIX) or p.severity == "error")
             bar.update()
     if args.strict:
         problems = promote(problems, LINT_PREFIX)

@@ -41,15 +41,15 @@ def limits_from(args: argparse.Namespace) -> Limits:
     return Limits(max_file_bytes=args.max_file_bytes, max_depth=args.max_depth)
 
 
-def run_options(args: argparse.Namespace, *, with_rows: bool) -> RunOptions:
+def run_options(args: argparse.Namespace) -> RunOptions:
     """The engine options of a parsed command line."""
     return RunOptions(
         limits=limits_from(args),
         cache_dir=None if args.no_cache else args.cache_dir,
         num_proc=args.num_proc,
-        with_rows=with_rows,
         engine=getattr(args, "engine", "local"),
         scheduler=getattr(args, "scheduler", None),
+        shared_out=getattr(args, "shared_out", False),
     )
 
 

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newsanno import corpus
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
-from newsanno.cli.engines import local_results
+from newsanno.cli.engines import checked
 from newsanno.cli.options import add_corpus_options, progress, run_options
 from newsanno.problems import Problem, has_errors
 
@@ -52,8 +52,8 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     folders, problems = select(args.raw, args.paths)
     with progress(args, len(folders), "validate") as bar:
-        for result in local_results(folders, run_options(args, with_rows=False)):
-            problems.extend(result.problems)
+        for doc_problems in checked(folders, run_options(args)):
+            problems.extend(doc_problems)
             bar.update()
     report.emit(problems, args.format)
     print(report.summary(problems, len(folders)), file=sys.stderr)
