@@ -189,6 +189,15 @@ def test_progress_bar_only_on_a_terminal(synth: Path, tmp_path: Path) -> None:
     assert "doc/s" not in piped.stderr and "9 documents checked" in piped.stderr
 
 
+def test_parallel_build_progress_counts_every_document(synth: Path, tmp_path: Path) -> None:
+    """Pool workers report each document to the parent, which moves the bar to the full count."""
+    (tmp_path / "CARD.md").write_text("# Card\n", encoding="utf-8")
+    args = ("build", "--raw", synth, "--out", tmp_path / "out", "--card", tmp_path / "CARD.md", "--no-cache")
+    shown = _stderr_on_tty(*args, "--num-proc", "2", "--max-docs-per-shard", "2")
+    assert "doc/s" in shown and "9/9" in shown
+    assert (tmp_path / "out" / "README.md").is_file()
+
+
 def test_row_groups_do_not_depend_on_how_rows_arrive(tmp_path: Path) -> None:
     """The writer converts each batch to Arrow at once; the bytes must not depend on the batching."""
     import pyarrow.parquet as pq
