@@ -15,6 +15,10 @@ import pyarrow.parquet as pq
 from datasets import Features
 
 ROW_GROUP_ROWS = 10_000
+# Rows wait as Python objects until they hold about this many values (a list-valued field
+# counts each item), then become Arrow: few enough to bound memory (a ``documents`` row
+# carries every annotation of its document), many enough to amortize the conversion.
+CONVERT_VALUES = 20_000
 
 WRITER_OPTIONS: dict[str, Any] = {
     "version": "2.6",
@@ -38,10 +42,10 @@ def shard_name(split: str, index: int, count: int) -> str:
 class ShardWriter:
     """Writes row batches to one Parquet file in row groups of :data:`ROW_GROUP_ROWS`, never holding all rows.
 
-    Each batch becomes an Arrow table as soon as it arrives (a document's rows as Python
-    dicts take many times the memory of their Arrow form), and full row groups are written
-    as they fill.  Row-group boundaries depend only on the row count, never on how the rows
-    were batched, so any engine gives the same bytes.
+    Rows are turned into Arrow in batches of about :data:`CONVERT_VALUES` values (rows as
+    Python dicts take many times the memory of their Arrow form), and full row groups are
+    written as they fill.  Row-group boundaries depend only on the row count, never on how
+    the rows were batched, so any engine gives the same bytes.
 
     The arrow schema (with the ``huggingface`` Features metadata that ``datasets`` reads)
     comes from the config's Features, so types never depend on the rows' Python types.
@@ -51,16 +55,25 @@ class ShardWriter:
         self.schema = features.arrow_schema
         path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = pq.ParquetWriter(path, self.schema, **WRITER_OPTIONS)
+        self._rows: list[dict[str, Any]] = []
+        self._values = 0
         self._pending: list[pa.Table] = []
         self._pending_rows = 0
         self.rows = 0
 
     def write(self, rows: list[dict[str, Any]]) -> None:
         """Queue rows; full row groups are flushed as they fill."""
-        if not rows:
+        self._rows.extend(rows)
+        self._values += sum(1 + sum(len(v) for v in row.values() if type(v) is list) for row in rows)
+        if self._values >= CONVERT_VALUES:
+            self._convert()
+
+    def _convert(self) -> None:
+        if not self._rows:
             return
-        self._pending.append(pa.Table.from_pylist(rows, schema=self.schema))
-        self._pending_rows += len(rows)
+        self._pending.append(pa.Table.from_pylist(self._rows, schema=self.schema))
+        self._pending_rows += len(self._rows)
+        self._rows, self._values = [], 0
         if self._pending_rows >= ROW_GROUP_ROWS:
             # One contiguous table: chunk boundaries could otherwise move page boundaries.
             table = pa.concat_tables(self._pending).combine_chunks()
@@ -81,6 +94,7 @@ class ShardWriter:
         A file without rows gets no row group at all (an empty row group makes readers
         compute a batch size of zero), but still carries the schema.
         """
+        self._convert()
         if self._pending:
             self._flush(pa.concat_tables(self._pending).combine_chunks())
             self._pending = []
