@@ -15,6 +15,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from datasets import Features
 
+# Re-exported for the writer's callers; it lives in shards.py so that planning needs no pyarrow.
+from newsanno.shards import shard_name as shard_name
+
 ROW_GROUP_ROWS = 10_000
 
 WRITER_OPTIONS: dict[str, Any] = {
@@ -29,11 +32,6 @@ WRITER_OPTIONS: dict[str, Any] = {
     "store_schema": True,
     "use_compliant_nested_type": True,
 }
-
-
-def shard_name(split: str, index: int, count: int) -> str:
-    """File name of one shard, in the Hugging Face Hub's convention."""
-    return f"{split}-{index:05d}-of-{count:05d}.parquet"
 
 
 class ShardWriter:

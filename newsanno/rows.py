@@ -12,7 +12,6 @@ from collections.abc import Callable
 from typing import Any
 
 from newsanno import corpus, schema
-from newsanno.features import NER_TAGS
 from newsanno.model import Document
 from newsanno.problems import Problem
 from newsanno.tokens import Tokenization
@@ -20,7 +19,7 @@ from newsanno.tokens import Tokenization
 Row = dict[str, Any]
 
 # ner_tags are stored as ClassLabel ids; the names live in the Features.
-_TAG_ID = {tag: i for i, tag in enumerate(NER_TAGS)}
+_TAG_ID = {tag: i for i, tag in enumerate(schema.NER_TAGS)}
 
 
 def _span_order(item: dict[str, Any]) -> tuple[int, int, str]:

@@ -70,6 +70,9 @@ MENTION_FORMS: tuple[str, ...] = values(ANNOTATIONS, "form")
 QUOTE_KINDS: tuple[str, ...] = values(ANNOTATIONS, "quote_kind")
 CHECKWORTHINESS: tuple[str, ...] = values(ANNOTATIONS, "checkworthiness")
 SPLITS: tuple[str, ...] = values(DOCUMENT, "split")
+# BIO tag names of the ``ner`` config (stored as ClassLabel ids in this order).  Kept here, not in
+# features.py, so validating never has to import ``datasets`` (seconds of start-up).
+NER_TAGS: tuple[str, ...] = ("O", *(f"{prefix}-{label}" for label in ENTITY_TYPES for prefix in ("B", "I")))
 
 
 def _array_properties() -> tuple[str, ...]:
