@@ -170,6 +170,20 @@ def _parse_exact(data: bytes, limits: Limits) -> Any:
 
 _MISS = object()
 
+# In 2-space orjson output every number follows a key (``": ``) or starts a line, and a float is
+# written with a point or an exponent; inside strings a quote is escaped and a line feed is ``\n``.
+_FLOAT_TOKEN = re.compile(rb'(?:": |\n *)-?\d+[.eE]')
+
+
+def exact_has_float(data: bytes) -> bool:
+    """Whether the value of ``data`` holds a float, for ``data`` that :func:`parse_json_exact` found exact
+    and whose value is an object or array: one regex search instead of a walk of every value.
+
+    It may say yes for a string that contains such text (then only the slower, exact checks run),
+    never no for a float.
+    """
+    return _FLOAT_TOKEN.search(data) is not None
+
 
 def parse_json_exact(data: bytes, display: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, list[Problem], bool]:
     """:func:`parse_json`, plus whether ``data`` is byte for byte the 2-space serialization of the value.

@@ -299,6 +299,52 @@ def annotation_problems(ann: Annotations, text: str, shown: str, skip: set[str] 
     Annotations whose pointer (``/layer/i``) is in ``skip`` failed the schema and are left
     out; references to their ids are not reported as dangling.
     """
+    # Nearly every file is clean: one bulk pass says so; only a file with some fault takes the
+    # per-annotation pass, whose messages need the where and why of each.
+    if not skip and _all_valid(ann, text):
+        return []
+    return _rule_problems(ann, text, shown, skip)
+
+
+_ABSENT = object()
+
+
+def _all_valid(ann: Annotations, text: str) -> bool:
+    """True exactly when :func:`_rule_problems` (without ``skip``) finds nothing."""
+    layers = [cast(list[dict[str, Any]], ann[layer]) for layer in schema.LAYERS]  # type: ignore[literal-required]
+    if len({x["id"] for items in layers for x in items}) != sum(map(len, layers)):
+        return False  # a duplicate id
+    spans = [x for items in layers for x in items if "start" in x]
+    spans += [q["cue"] for q in ann["quotes"] if q["cue"] is not None]
+    size = len(text)
+    if [x for x in spans if not (0 <= x["start"] < x["end"] <= size and text[x["start"] : x["end"]] == x["text"])]:
+        return False
+    inside = _inside_clusters(text)
+    if inside and [x for x in spans if x["start"] in inside or x["end"] in inside]:
+        return False
+    entity_type = {e["id"]: e["type"] for e in ann["entities"]}
+    owner = {m["id"]: m["entity_id"] for m in ann["mentions"]}
+    if [m for m in ann["mentions"] if entity_type.get(m["entity_id"], _ABSENT) != m["label"]]:
+        return False  # a dangling entity or a label that differs from its entity's type
+    people = [(q["speaker_mention_id"], q["speaker_entity_id"]) for q in ann["quotes"]]
+    people += [(c["claimant_mention_id"], c["claimant_entity_id"]) for c in ann["claims"]]
+    # Valid: no mention and no or an existing entity; or an existing mention of an existing entity, named as such.
+    for mention, entity in people:
+        if not (entity is None or entity in entity_type) or (mention is not None and owner.get(mention, _ABSENT) != entity):
+            return False
+    quote_ids = {q["id"] for q in ann["quotes"]}
+    if [c for c in ann["claims"] if c["quote_id"] is not None and c["quote_id"] not in quote_ids]:
+        return False
+    last_end = -1
+    for start, end in sorted((m["start"], m["end"]) for m in ann["mentions"] if m["form"] == "NAM"):
+        if start < last_end:
+            return False  # overlapping names
+        last_end = max(last_end, end)
+    return True
+
+
+def _rule_problems(ann: Annotations, text: str, shown: str, skip: set[str] | frozenset[str]) -> list[Problem]:
+    """The per-annotation pass of :func:`annotation_problems`: every problem, located."""
     problems: list[Problem] = []
     add = problems.append
     boundaries = grapheme_boundaries(text)
@@ -527,9 +573,14 @@ def _json_file(
     value, found, exact = jsonio.parse_json_exact(raw, shown, limits)
     if value is None:
         return None, found
-    # One walk answers both "any float?" (the fast validator cannot judge those) and
-    # "keys in schema order?" (with ``exact``, that alone decides the canonical-form check).
-    has_float, in_order = schema.scan(value, schema_name)
+    # "Any float?" (the fast validator cannot judge those) and "keys in schema order?" (with
+    # ``exact``, that alone decides the canonical-form check): for exact bytes a regex and a bulk
+    # check answer them, else one walk of the value answers both.
+    if exact and type(value) in (dict, list):
+        has_float = jsonio.exact_has_float(raw)
+        in_order = not has_float and schema.in_order(value, schema_name)  # only read when there is no float
+    else:
+        has_float, in_order = schema.scan(value, schema_name)
     crlf = raw.find(b"\r")
     if crlf != -1:
         line, col = jsonio.line_col(raw.decode("utf-8"), raw[:crlf].decode("utf-8", errors="replace").__len__())
