@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import itertools
 import json
 import re
 import unicodedata
@@ -144,6 +145,29 @@ def _has_float(value: Any) -> bool:
     return False
 
 
+def has_float(value: Any) -> bool:
+    """Whether a parsed JSON value holds a float anywhere: :func:`_has_float`, a container at a time.
+
+    The types of a container's members (and of all members of a list of objects at once) are
+    collected by C loops (``set(map(type, ...))``); Python code only runs for nested containers.
+    """
+    if type(value) is float:
+        return True
+    stack = [value] if type(value) in (dict, list) else []
+    while stack:
+        node = stack.pop()
+        members: Any = node.values() if type(node) is dict else node
+        kinds = set(map(type, members))
+        if kinds == {dict}:  # a list of objects: all their members in one go
+            members = list(itertools.chain.from_iterable(map(dict.values, members)))
+            kinds = set(map(type, members))
+        if float in kinds:
+            return True
+        if dict in kinds or list in kinds:
+            stack.extend([m for m in members if type(m) is dict or type(m) is list])
+    return False
+
+
 def _parse_exact(data: bytes, limits: Limits) -> Any:
     """The value of ``data`` when orjson re-serializes it (2-space indent) to exactly ``data``; else ``_MISS``.
 
@@ -169,20 +193,6 @@ def _parse_exact(data: bytes, limits: Limits) -> Any:
 
 
 _MISS = object()
-
-# In 2-space orjson output every number follows a key (``": ``) or starts a line, and a float is
-# written with a point or an exponent; inside strings a quote is escaped and a line feed is ``\n``.
-_FLOAT_TOKEN = re.compile(rb'(?:": |\n *)-?\d+[.eE]')
-
-
-def exact_has_float(data: bytes) -> bool:
-    """Whether the value of ``data`` holds a float, for ``data`` that :func:`parse_json_exact` found exact
-    and whose value is an object or array: one regex search instead of a walk of every value.
-
-    It may say yes for a string that contains such text (then only the slower, exact checks run),
-    never no for a float.
-    """
-    return _FLOAT_TOKEN.search(data) is not None
 
 
 def parse_json_exact(data: bytes, display: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, list[Problem], bool]:

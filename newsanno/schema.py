@@ -213,6 +213,8 @@ def _in_order(node: Any, plan: _Order | None) -> bool:
         if item.keys:
             # Objects whose keys are exactly the schema's in order pass at once; only the rest are looked at.
             keys = item.keys
+            if set(map(type, node)) == {dict} and set(map(tuple, node)) == {keys}:  # the usual case, in C loops
+                return all(_in_order(x.get(key), item.props[key]) for key in item.nested for x in node)
             odd = [x for x in node if type(x) is not dict or tuple(x) != keys]
             if not all(_in_order(x, item) for x in odd):
                 return False

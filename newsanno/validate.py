@@ -574,13 +574,9 @@ def _json_file(
     if value is None:
         return None, found
     # "Any float?" (the fast validator cannot judge those) and "keys in schema order?" (with
-    # ``exact``, that alone decides the canonical-form check): for exact bytes a regex and a bulk
-    # check answer them, else one walk of the value answers both.
-    if exact and type(value) in (dict, list):
-        has_float = jsonio.exact_has_float(raw)
-        in_order = not has_float and schema.in_order(value, schema_name)  # only read when there is no float
-    else:
-        has_float, in_order = schema.scan(value, schema_name)
+    # ``exact``, that alone decides the canonical-form check), each by bulk checks of whole lists.
+    has_float = jsonio.has_float(value)
+    in_order = exact and not has_float and schema.in_order(value, schema_name)  # only read in that case
     crlf = raw.find(b"\r")
     if crlf != -1:
         line, col = jsonio.line_col(raw.decode("utf-8"), raw[:crlf].decode("utf-8", errors="replace").__len__())

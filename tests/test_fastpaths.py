@@ -331,22 +331,15 @@ def _random_value(rnd: random.Random, depth: int = 0) -> Any:
     return [_random_value(rnd, depth + 1) for _ in range(rnd.randint(0, 4))]
 
 
-def test_float_token_search_equals_a_walk_on_exact_bytes() -> None:
+def test_bulk_float_search_equals_the_walk() -> None:
     rnd = random.Random(23)
     outcomes = set()
     for _ in range(20_000):
-        value = {"document_id": "d", "mentions": [_random_value(rnd)], "x": _random_value(rnd)}
-        data = json.dumps(value, indent=2, ensure_ascii=False).encode() + b"\n"
-        parsed, _, exact = jsonio.parse_json_exact(data, "f.json")
-        if not exact:
-            continue  # floats orjson writes differently from json (1e16): never the fast path
-        walked = jsonio._has_float(parsed)
-        found = jsonio.exact_has_float(data)
-        assert found or not walked  # never misses a float
-        if b'\\": ' not in data:  # only a string holding a quote, colon, space and number can mislead it
-            assert found == walked, data
-        outcomes.add((walked, found))
-    assert outcomes >= {(True, True), (False, False), (False, True)}
+        value = rnd.choice([_random_value(rnd), [_random_value(rnd) for _ in range(3)], [{"a": _random_value(rnd)}, {"b": 1}]])
+        expected = jsonio._has_float(value)
+        assert jsonio.has_float(value) == expected, value
+        outcomes.add(expected)
+    assert outcomes == {True, False}
 
 
 def test_bulk_key_order_check_equals_the_walk(corpus) -> None:  # type: ignore[no-untyped-def]
