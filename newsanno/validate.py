@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, cast
@@ -34,16 +36,23 @@ def pointer(path: Iterable[str | int]) -> str:
 
 def read_bytes(path: Path, limits: Limits) -> tuple[bytes | None, list[Problem]]:
     """Read a corpus file, refusing links and files over the size limit."""
-    shown = corpus.display(path)
-    if path.is_symlink():
-        return None, [Problem(shown, "file is a symbolic link; links may escape the corpus and are refused", "layout.symlink")]
-    if not path.is_file():
-        return None, [Problem(shown, "required file is missing", "layout.missing_file")]
-    size = path.stat().st_size
+    # One lstat answers "link?", "regular file?" and "how big?" (for a file that is no link,
+    # lstat and stat agree); an lstat that fails means what is_symlink/is_file would: missing.
+    try:
+        info: os.stat_result | None = os.lstat(path)
+    except OSError:
+        info = None
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        return None, [
+            Problem(corpus.display(path), "file is a symbolic link; links may escape the corpus and are refused", "layout.symlink")
+        ]
+    if info is None or not stat.S_ISREG(info.st_mode):
+        return None, [Problem(corpus.display(path), "required file is missing", "layout.missing_file")]
+    size = info.st_size
     if size > limits.max_file_bytes:
         return None, [
             Problem(
-                shown,
+                corpus.display(path),
                 f"file is {size} bytes, over the limit of {limits.max_file_bytes}",
                 "file.too_large",
                 hint="raise the limit with --max-file-bytes if the file is genuine",
@@ -618,7 +627,7 @@ def load_document(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Docume
     """Read and check one document folder; the Document is returned only when error-free."""
     problems: list[Problem] = []
     paths = {name: folder / name for name in corpus.FILES}
-    shown = {name: corpus.display(path) for name, path in paths.items()}
+    origin, shown = shown_paths(folder)
     data: dict[str, bytes | None] = {}
     for name, path in paths.items():
         data[name], found = read_bytes(path, limits)
@@ -667,7 +676,21 @@ def load_document(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Docume
 
     if has_errors(problems) or text is None:
         return None, problems
-    return Document(meta=cast(DocumentMeta, meta), text=text, annotations=cast(Annotations, ann), origin=corpus.display(folder)), problems
+    return Document(meta=cast(DocumentMeta, meta), text=text, annotations=cast(Annotations, ann), origin=origin), problems
+
+
+def shown_paths(folder: Path) -> tuple[str, dict[str, str]]:
+    """``corpus.display`` of the folder and of each of its files, with one ``relative_to`` instead of five."""
+    cwd = Path.cwd()
+    try:
+        base = str(folder.relative_to(cwd))
+        files = {name: name if base == "." else f"{base}/{name}" for name in corpus.FILES}
+    except ValueError:
+        base = str(folder)
+        files = {name: name if base == "." else f"{base}/{name}" for name in corpus.FILES}
+        if base == "/" or str(cwd) in files.values():  # the root, or a file path that is the working directory
+            files = {name: corpus.display(folder / name) for name in corpus.FILES}
+    return base, files
 
 
 def _meta_problems(meta: dict[str, Any], folder: Path, data: dict[str, bytes | None], shown: dict[str, str]) -> list[Problem]:

@@ -10,12 +10,13 @@ import copy
 import itertools
 import json
 import random
+from pathlib import Path
 from typing import Any
 
 import pytest
 import regex
 
-from newsanno import jsonio, rows, schema, validate
+from newsanno import corpus, jsonio, rows, schema, validate
 from newsanno.jsonio import Limits
 from newsanno.lint import _whole_word, _whole_word_spans
 from newsanno.model import Document
@@ -358,3 +359,16 @@ def test_bulk_key_order_check_equals_the_walk(corpus) -> None:  # type: ignore[n
         assert schema.in_order(value, schema.ANNOTATIONS) == expected
         outcomes.add(expected)
     assert outcomes == {True, False}
+
+
+def test_shown_paths_equal_display(tmp_path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    work = tmp_path / "work"
+    (work / "raw" / "doc").mkdir(parents=True)
+    (tmp_path / "text.txt").mkdir()  # a working directory named like a corpus file
+    cases = [work, work / "raw", work / "raw" / "doc", tmp_path, tmp_path / "elsewhere", Path("/"), Path("."), Path("raw/doc"), Path("..")]
+    for cwd in (work, work / "raw" / "doc", tmp_path / "text.txt", Path("/")):
+        monkeypatch.chdir(cwd)
+        for folder in cases:
+            origin, shown = validate.shown_paths(folder)
+            assert origin == corpus.display(folder)
+            assert shown == {name: corpus.display(folder / name) for name in corpus.FILES}
