@@ -1,7 +1,7 @@
 """The public contract: ``datasets.Features`` of every config, derived from ``schema/``.
 
 Nested fields of the ``documents`` config follow the annotation schema property by
-property; the ``ner`` tag names are built from the schema's entity types.
+property; the ``ner`` tag names are :data:`newsanno.schema.NER_TAGS`, built from the schema's entity types.
 """
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ DEFAULT_CONFIG = "documents"
 OFFSET = Value("int32")
 STRING = Value("string")
 
-NER_TAGS: tuple[str, ...] = ("O", *(f"{prefix}-{label}" for label in schema.ENTITY_TYPES for prefix in ("B", "I")))
+NER_TAGS: tuple[str, ...] = schema.NER_TAGS
 
 
 def _from_schema(node: dict[str, Any], root: dict[str, Any]) -> Any:

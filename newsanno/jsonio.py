@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import itertools
 import json
 import re
 import unicodedata
@@ -141,6 +142,29 @@ def _has_float(value: Any) -> bool:
             stack.extend(node.values())
         elif type(node) is list:
             stack.extend(node)
+    return False
+
+
+def has_float(value: Any) -> bool:
+    """Whether a parsed JSON value holds a float anywhere: :func:`_has_float`, a container at a time.
+
+    The types of a container's members (and of all members of a list of objects at once) are
+    collected by C loops (``set(map(type, ...))``); Python code only runs for nested containers.
+    """
+    if type(value) is float:
+        return True
+    stack = [value] if type(value) in (dict, list) else []
+    while stack:
+        node = stack.pop()
+        members: Any = node.values() if type(node) is dict else node
+        kinds = set(map(type, members))
+        if kinds == {dict}:  # a list of objects: all their members in one go
+            members = list(itertools.chain.from_iterable(map(dict.values, members)))
+            kinds = set(map(type, members))
+        if float in kinds:
+            return True
+        if dict in kinds or list in kinds:
+            stack.extend([m for m in members if type(m) is dict or type(m) is list])
     return False
 
 

@@ -14,6 +14,9 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 from datasets import Features
 
+# Re-exported for the writer's callers; it lives in shards.py so that planning needs no pyarrow.
+from newsanno.shards import shard_name as shard_name
+
 ROW_GROUP_ROWS = 10_000
 # Rows wait as Python objects until they hold about this many values (a list-valued field
 # counts each item), then become Arrow: few enough to bound memory (a ``documents`` row
@@ -32,11 +35,6 @@ WRITER_OPTIONS: dict[str, Any] = {
     "store_schema": True,
     "use_compliant_nested_type": True,
 }
-
-
-def shard_name(split: str, index: int, count: int) -> str:
-    """File name of one shard, in the Hugging Face Hub's convention."""
-    return f"{split}-{index:05d}-of-{count:05d}.parquet"
 
 
 class ShardWriter:

@@ -7,12 +7,12 @@ sentence order for ``ner``.
 
 from __future__ import annotations
 
+import bisect
 import datetime as dt
 from collections.abc import Callable
 from typing import Any
 
 from newsanno import corpus, schema
-from newsanno.features import NER_TAGS
 from newsanno.model import Document
 from newsanno.problems import Problem
 from newsanno.tokens import Tokenization
@@ -20,7 +20,7 @@ from newsanno.tokens import Tokenization
 Row = dict[str, Any]
 
 # ner_tags are stored as ClassLabel ids; the names live in the Features.
-_TAG_ID = {tag: i for i, tag in enumerate(NER_TAGS)}
+_TAG_ID = {tag: i for i, tag in enumerate(schema.NER_TAGS)}
 
 
 def _span_order(item: dict[str, Any]) -> tuple[int, int, str]:
@@ -107,31 +107,35 @@ def claims_rows(doc: Document) -> list[Row]:
     ]
 
 
-def ner_rows(doc: Document, tokens: Tokenization) -> tuple[list[Row], list[Problem]]:
-    """One row per sentence with BIO tags from the NAM mentions.
+def _nam_tokens(doc: Document, tokens: Tokenization) -> tuple[list[tuple[str, int, int]], list[Problem]]:
+    """(label, first token, last token) of every NAM mention, or the problems of those that do not fit.
 
-    A NAM mention whose edges are not token edges, or that crosses a sentence boundary,
-    cannot be expressed as BIO tags: it is reported and the document yields no rows.
+    Token starts and ends are strictly increasing, so a binary search finds the token an edge
+    must coincide with; no per-token lookup table is built.
     """
-    tags = [_TAG_ID["O"]] * len(tokens.starts)
-    first_token = {start: i for i, start in enumerate(tokens.starts)}
-    last_token = {end: i for i, end in enumerate(tokens.ends)}
-    sentence_of = [0] * len(tokens.starts)
+    starts, ends = tokens.starts, tokens.ends
+    n = len(starts)
+    named = [(index, m) for index, m in enumerate(doc.annotations["mentions"]) if m["form"] == "NAM"]
+    spans: list[tuple[str, int, int]] = []
+    problems: list[Problem] = []
+    if not named:
+        return spans, problems
+    # Sentence index of each token, as slices of one list (C speed), for the cross-sentence rule.
+    sentence_of = [0] * n
     for s, (lo, hi) in enumerate(tokens.sentences):
         sentence_of[lo:hi] = [s] * (hi - lo)
-    problems = []
     shown = f"{doc.origin}/{corpus.ANNOTATIONS}"
-    for index, m in enumerate(doc.annotations["mentions"]):
-        if m["form"] != "NAM":
-            continue
-        i, j = first_token.get(m["start"]), last_token.get(m["end"])
+    for index, m in named:
+        start, end = m["start"], m["end"]
+        i = bisect.bisect_left(starts, start)
+        j = bisect.bisect_left(ends, end)
         where = f"/mentions/{index}"
-        if i is None or j is None:
-            near = [doc.text[a:b] for a, b in zip(tokens.starts, tokens.ends, strict=True) if b > m["start"] and a < m["end"]]
+        if i == n or starts[i] != start or j == n or ends[j] != end:
+            near = [doc.text[a:b] for a, b in zip(starts, ends, strict=True) if b > start and a < end]
             problems.append(
                 Problem(
                     shown,
-                    f"NAM mention {m['text']!r} at {m['start']}..{m['end']} does not align to token boundaries (tokens: {near!r})",
+                    f"NAM mention {m['text']!r} at {start}..{end} does not align to token boundaries (tokens: {near!r})",
                     "ner.misaligned",
                     pointer=where,
                     annotation_id=m["id"],
@@ -149,10 +153,31 @@ def ner_rows(doc: Document, tokens: Tokenization) -> tuple[list[Row], list[Probl
                 )
             )
         else:
-            tags[i] = _TAG_ID[f"B-{m['label']}"]
-            tags[i + 1 : j + 1] = [_TAG_ID[f"I-{m['label']}"]] * (j - i)
+            spans.append((m["label"], i, j))
+    return spans, problems
+
+
+def ner_problems(doc: Document, tokens: Tokenization) -> list[Problem]:
+    """Why the document cannot be written as BIO tags (empty when it can); what :func:`ner_rows` reports.
+
+    The check alone, for ``validate``: no tag list and no rows are built.
+    """
+    return _nam_tokens(doc, tokens)[1]
+
+
+def ner_rows(doc: Document, tokens: Tokenization) -> tuple[list[Row], list[Problem]]:
+    """One row per sentence with BIO tags from the NAM mentions.
+
+    A NAM mention whose edges are not token edges, or that crosses a sentence boundary,
+    cannot be expressed as BIO tags: it is reported and the document yields no rows.
+    """
+    spans, problems = _nam_tokens(doc, tokens)
     if problems:
         return [], problems
+    tags = [_TAG_ID["O"]] * len(tokens.starts)
+    for label, i, j in spans:
+        tags[i] = _TAG_ID[f"B-{label}"]
+        tags[i + 1 : j + 1] = [_TAG_ID[f"I-{label}"]] * (j - i)
     rows = []
     for s, (lo, hi) in enumerate(tokens.sentences):
         rows.append(

@@ -70,6 +70,9 @@ MENTION_FORMS: tuple[str, ...] = values(ANNOTATIONS, "form")
 QUOTE_KINDS: tuple[str, ...] = values(ANNOTATIONS, "quote_kind")
 CHECKWORTHINESS: tuple[str, ...] = values(ANNOTATIONS, "checkworthiness")
 SPLITS: tuple[str, ...] = values(DOCUMENT, "split")
+# BIO tag names of the ``ner`` config (stored as ClassLabel ids in this order).  Kept here, not in
+# features.py, so validating never has to import ``datasets`` (seconds of start-up).
+NER_TAGS: tuple[str, ...] = ("O", *(f"{prefix}-{label}" for label in ENTITY_TYPES for prefix in ("B", "I")))
 
 
 def _array_properties() -> tuple[str, ...]:
@@ -143,6 +146,8 @@ class _Order:
     keys: tuple[str, ...]  # the node's properties, in order
     props: dict[str, _Order]
     items: _Order | None
+    # Properties below which some object has properties, i.e. whose key order can matter.
+    nested: tuple[str, ...] = ()
 
 
 def _compile_order(node: dict[str, Any], root: dict[str, Any], memo: dict[int, _Order]) -> _Order:
@@ -159,10 +164,64 @@ def _compile_order(node: dict[str, Any], root: dict[str, Any], memo: dict[int, _
     return order
 
 
+def _orders_keys(plan: _Order | None, seen: set[int]) -> bool:
+    """Whether an object with properties can occur at or below ``plan`` (True on a cycle, to be safe)."""
+    if plan is None:
+        return False
+    if id(plan) in seen or plan.keys:
+        return True
+    seen.add(id(plan))
+    return _orders_keys(plan.items, seen) or any(_orders_keys(child, seen) for child in plan.props.values())
+
+
 @functools.cache
 def _order_plan(name: str) -> _Order:
     root = load(name)
-    return _compile_order(root, root, {})
+    memo: dict[int, _Order] = {}
+    plan = _compile_order(root, root, memo)
+    for order in memo.values():
+        order.nested = tuple(k for k, child in order.props.items() if _orders_keys(child, set()))
+    return plan
+
+
+def in_order(value: Any, schema_name: str) -> bool:
+    """``scan(value, schema_name)[1]`` without visiting every value: lists of objects are checked in bulk.
+
+    Only objects whose schema node has properties can be out of order, so the walk descends
+    only into the properties under which such objects can occur (:attr:`_Order.nested`).
+    """
+    return _in_order(value, _order_plan(schema_name))
+
+
+def _in_order(node: Any, plan: _Order | None) -> bool:
+    if plan is None:
+        return True
+    kind = type(node)
+    if kind is dict:
+        if not plan.keys:
+            return True
+        keys = tuple(node)
+        if keys != plan.keys:
+            known = [k for k in plan.keys if k in node]
+            if keys != (*known, *(k for k in keys if k not in plan.props)):
+                return False
+        return all(_in_order(node.get(key), plan.props[key]) for key in plan.nested)
+    if kind is list:
+        item = plan.items
+        if item is None or not (item.keys or item.nested or item.items):
+            return True
+        if item.keys:
+            # Objects whose keys are exactly the schema's in order pass at once; only the rest are looked at.
+            keys = item.keys
+            if set(map(type, node)) == {dict} and set(map(tuple, node)) == {keys}:  # the usual case, in C loops
+                return all(_in_order(x.get(key), item.props[key]) for key in item.nested for x in node)
+            odd = [x for x in node if type(x) is not dict or tuple(x) != keys]
+            if not all(_in_order(x, item) for x in odd):
+                return False
+            dicts = node if not odd else [x for x in node if type(x) is dict]
+            return all(_in_order(x.get(key), item.props[key]) for key in item.nested for x in dicts)
+        return all(_in_order(x, item) for x in node)
+    return True
 
 
 def scan(value: Any, schema_name: str) -> tuple[bool, bool]:

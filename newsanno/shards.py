@@ -19,9 +19,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsanno import corpus, schema
-from newsanno.parquet import shard_name
 
 DEFAULT_MAX_DOCS_PER_SHARD = 1000
+
+
+def shard_name(split: str, index: int, count: int) -> str:
+    """File name of one shard, in the Hugging Face Hub's convention."""
+    return f"{split}-{index:05d}-of-{count:05d}.parquet"
 
 
 def read_split(folder: Path) -> str | None:

@@ -7,13 +7,18 @@ hash and the tokenizer's name and version (see :data:`TOKENIZER_ID`).
 from __future__ import annotations
 
 import functools
+import importlib.metadata
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
-import spacy
-from spacy.language import Language
+if TYPE_CHECKING:
+    from spacy.language import Language
 
-# Part of any cache key: a different spaCy version may split differently.
-TOKENIZER_ID = f"spacy-{spacy.__version__}-blank-en-sentencizer"
+# Part of any cache key: a different spaCy version may split differently.  Read from the installed
+# distribution rather than ``spacy.__version__``, so that a run served wholly from the token cache
+# never imports spaCy (over a second of start-up); :func:`_nlp` checks that the two agree.
+SPACY_VERSION = importlib.metadata.version("spacy")
+TOKENIZER_ID = f"spacy-{SPACY_VERSION}-blank-en-sentencizer"
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +32,11 @@ class Tokenization:
 
 @functools.cache
 def _nlp() -> Language:
+    import spacy
+
+    if spacy.__version__ != SPACY_VERSION:
+        # Cached tokens would be filed under the wrong tokenizer version.
+        raise RuntimeError(f"imported spaCy {spacy.__version__} differs from the installed distribution's version {SPACY_VERSION}")
     nlp = spacy.blank("en")
     nlp.add_pipe("sentencizer")
     return nlp

@@ -10,6 +10,8 @@ from __future__ import annotations
 import difflib
 import hashlib
 import json
+import os
+import stat
 from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any, cast
@@ -34,16 +36,23 @@ def pointer(path: Iterable[str | int]) -> str:
 
 def read_bytes(path: Path, limits: Limits) -> tuple[bytes | None, list[Problem]]:
     """Read a corpus file, refusing links and files over the size limit."""
-    shown = corpus.display(path)
-    if path.is_symlink():
-        return None, [Problem(shown, "file is a symbolic link; links may escape the corpus and are refused", "layout.symlink")]
-    if not path.is_file():
-        return None, [Problem(shown, "required file is missing", "layout.missing_file")]
-    size = path.stat().st_size
+    # One lstat answers "link?", "regular file?" and "how big?" (for a file that is no link,
+    # lstat and stat agree); an lstat that fails means what is_symlink/is_file would: missing.
+    try:
+        info: os.stat_result | None = os.lstat(path)
+    except OSError:
+        info = None
+    if info is not None and stat.S_ISLNK(info.st_mode):
+        return None, [
+            Problem(corpus.display(path), "file is a symbolic link; links may escape the corpus and are refused", "layout.symlink")
+        ]
+    if info is None or not stat.S_ISREG(info.st_mode):
+        return None, [Problem(corpus.display(path), "required file is missing", "layout.missing_file")]
+    size = info.st_size
     if size > limits.max_file_bytes:
         return None, [
             Problem(
-                shown,
+                corpus.display(path),
                 f"file is {size} bytes, over the limit of {limits.max_file_bytes}",
                 "file.too_large",
                 hint="raise the limit with --max-file-bytes if the file is genuine",
@@ -299,6 +308,52 @@ def annotation_problems(ann: Annotations, text: str, shown: str, skip: set[str] 
     Annotations whose pointer (``/layer/i``) is in ``skip`` failed the schema and are left
     out; references to their ids are not reported as dangling.
     """
+    # Nearly every file is clean: one bulk pass says so; only a file with some fault takes the
+    # per-annotation pass, whose messages need the where and why of each.
+    if not skip and _all_valid(ann, text):
+        return []
+    return _rule_problems(ann, text, shown, skip)
+
+
+_ABSENT = object()
+
+
+def _all_valid(ann: Annotations, text: str) -> bool:
+    """True exactly when :func:`_rule_problems` (without ``skip``) finds nothing."""
+    layers = [cast(list[dict[str, Any]], ann[layer]) for layer in schema.LAYERS]  # type: ignore[literal-required]
+    if len({x["id"] for items in layers for x in items}) != sum(map(len, layers)):
+        return False  # a duplicate id
+    spans = [x for items in layers for x in items if "start" in x]
+    spans += [q["cue"] for q in ann["quotes"] if q["cue"] is not None]
+    size = len(text)
+    if [x for x in spans if not (0 <= x["start"] < x["end"] <= size and text[x["start"] : x["end"]] == x["text"])]:
+        return False
+    inside = _inside_clusters(text)
+    if inside and [x for x in spans if x["start"] in inside or x["end"] in inside]:
+        return False
+    entity_type = {e["id"]: e["type"] for e in ann["entities"]}
+    owner = {m["id"]: m["entity_id"] for m in ann["mentions"]}
+    if [m for m in ann["mentions"] if entity_type.get(m["entity_id"], _ABSENT) != m["label"]]:
+        return False  # a dangling entity or a label that differs from its entity's type
+    people = [(q["speaker_mention_id"], q["speaker_entity_id"]) for q in ann["quotes"]]
+    people += [(c["claimant_mention_id"], c["claimant_entity_id"]) for c in ann["claims"]]
+    # Valid: no mention and no or an existing entity; or an existing mention of an existing entity, named as such.
+    for mention, entity in people:
+        if not (entity is None or entity in entity_type) or (mention is not None and owner.get(mention, _ABSENT) != entity):
+            return False
+    quote_ids = {q["id"] for q in ann["quotes"]}
+    if [c for c in ann["claims"] if c["quote_id"] is not None and c["quote_id"] not in quote_ids]:
+        return False
+    last_end = -1
+    for start, end in sorted((m["start"], m["end"]) for m in ann["mentions"] if m["form"] == "NAM"):
+        if start < last_end:
+            return False  # overlapping names
+        last_end = max(last_end, end)
+    return True
+
+
+def _rule_problems(ann: Annotations, text: str, shown: str, skip: set[str] | frozenset[str]) -> list[Problem]:
+    """The per-annotation pass of :func:`annotation_problems`: every problem, located."""
     problems: list[Problem] = []
     add = problems.append
     boundaries = grapheme_boundaries(text)
@@ -527,9 +582,10 @@ def _json_file(
     value, found, exact = jsonio.parse_json_exact(raw, shown, limits)
     if value is None:
         return None, found
-    # One walk answers both "any float?" (the fast validator cannot judge those) and
-    # "keys in schema order?" (with ``exact``, that alone decides the canonical-form check).
-    has_float, in_order = schema.scan(value, schema_name)
+    # "Any float?" (the fast validator cannot judge those) and "keys in schema order?" (with
+    # ``exact``, that alone decides the canonical-form check), each by bulk checks of whole lists.
+    has_float = jsonio.has_float(value)
+    in_order = exact and not has_float and schema.in_order(value, schema_name)  # only read in that case
     crlf = raw.find(b"\r")
     if crlf != -1:
         line, col = jsonio.line_col(raw.decode("utf-8"), raw[:crlf].decode("utf-8", errors="replace").__len__())
@@ -571,7 +627,7 @@ def load_document(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Docume
     """Read and check one document folder; the Document is returned only when error-free."""
     problems: list[Problem] = []
     paths = {name: folder / name for name in corpus.FILES}
-    shown = {name: corpus.display(path) for name, path in paths.items()}
+    origin, shown = shown_paths(folder)
     data: dict[str, bytes | None] = {}
     for name, path in paths.items():
         data[name], found = read_bytes(path, limits)
@@ -620,7 +676,21 @@ def load_document(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Docume
 
     if has_errors(problems) or text is None:
         return None, problems
-    return Document(meta=cast(DocumentMeta, meta), text=text, annotations=cast(Annotations, ann), origin=corpus.display(folder)), problems
+    return Document(meta=cast(DocumentMeta, meta), text=text, annotations=cast(Annotations, ann), origin=origin), problems
+
+
+def shown_paths(folder: Path) -> tuple[str, dict[str, str]]:
+    """``corpus.display`` of the folder and of each of its files, with one ``relative_to`` instead of five."""
+    cwd = Path.cwd()
+    try:
+        base = str(folder.relative_to(cwd))
+        files = {name: name if base == "." else f"{base}/{name}" for name in corpus.FILES}
+    except ValueError:
+        base = str(folder)
+        files = {name: name if base == "." else f"{base}/{name}" for name in corpus.FILES}
+        if base == "/" or str(cwd) in files.values():  # the root, or a file path that is the working directory
+            files = {name: corpus.display(folder / name) for name in corpus.FILES}
+    return base, files
 
 
 def _meta_problems(meta: dict[str, Any], folder: Path, data: dict[str, bytes | None], shown: dict[str, str]) -> list[Problem]:
