@@ -34,33 +34,40 @@ def discover(root: Path) -> tuple[list[Path], list[Problem]]:
         return [], [Problem(display(root), "raw corpus folder does not exist", "layout.missing_root")]
     folders: list[Path] = []
     problems: list[Problem] = []
+    resolved_root = root.resolve()  # once, not per folder: resolving walks every component
     for entry in sorted(root.iterdir(), key=lambda p: p.name):
         if entry.name.startswith("."):
             continue
-        bad = check_folder(root, entry)
+        bad = check_folder(root, entry, resolved_root)
         problems.extend(bad)
         if not bad:
             folders.append(entry)
     return folders, problems
 
 
-def check_folder(root: Path, folder: Path) -> list[Problem]:
-    """Problems that make ``folder`` unusable as a document folder of ``root``."""
-    shown = display(folder)
+def check_folder(root: Path, folder: Path, resolved_root: Path | None = None) -> list[Problem]:
+    """Problems that make ``folder`` unusable as a document folder of ``root``.
+
+    ``resolved_root`` is ``root.resolve()``, for callers that check many folders.
+    """
     if folder.is_symlink():
-        return [Problem(shown, "document folder is a symbolic link; links may escape the corpus and are refused", "layout.symlink")]
+        return [
+            Problem(display(folder), "document folder is a symbolic link; links may escape the corpus and are refused", "layout.symlink")
+        ]
+    resolved_root = resolved_root or root.resolve()
+    resolved = folder.resolve()
     try:
-        folder.resolve().relative_to(root.resolve())
+        resolved.relative_to(resolved_root)
     except ValueError:
-        return [Problem(shown, f"path lies outside the raw corpus {display(root)}", "layout.outside_root")]
-    if folder.resolve().parent != root.resolve():
-        return [Problem(shown, "a document folder must be a direct child of the raw corpus folder", "layout.nested")]
+        return [Problem(display(folder), f"path lies outside the raw corpus {display(root)}", "layout.outside_root")]
+    if resolved.parent != resolved_root:
+        return [Problem(display(folder), "a document folder must be a direct child of the raw corpus folder", "layout.nested")]
     if not folder.is_dir():
-        return [Problem(shown, "unexpected file in the raw corpus folder; expected only document folders", "layout.stray_file")]
+        return [Problem(display(folder), "unexpected file in the raw corpus folder; expected only document folders", "layout.stray_file")]
     if not DOCUMENT_ID.fullmatch(folder.name):
         return [
             Problem(
-                shown,
+                display(folder),
                 f"document id {folder.name!r} is not a slug [a-z0-9][a-z0-9-]*",
                 "layout.bad_id",
                 hint="rename the folder using lower-case letters, digits and hyphens",

@@ -14,11 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsanno import corpus, rows
-from newsanno.features import CONFIGS, features
 from newsanno.jsonio import DEFAULT_LIMITS, Limits
 from newsanno.lint import LINT_PREFIX, lint_document
 from newsanno.model import Document
-from newsanno.parquet import ShardWriter
 from newsanno.problems import Problem, has_errors, promote
 from newsanno.shards import Shard, ShardPlan
 from newsanno.stats import CorpusStats
@@ -52,7 +50,11 @@ def process(folder: Path, limits: Limits = DEFAULT_LIMITS, *, with_rows: bool = 
     result = DocResult(folder, document, problems=problems)
     if document is None:
         return result
-    ner, ner_problems = rows.ner_rows(document, (cache or _NO_CACHE).tokenize(document.text))
+    tokens = (cache or _NO_CACHE).tokenize(document.text)
+    if with_rows:
+        ner, ner_problems = rows.ner_rows(document, tokens)
+    else:
+        ner, ner_problems = [], rows.ner_problems(document, tokens)
     result.problems.extend(ner_problems)
     result.problems.extend(lint_document(document, f"{document.origin}/{corpus.ANNOTATIONS}"))
     if with_rows and not ner_problems:
@@ -120,6 +122,11 @@ def build_shard(
     is written, but every document is still checked so that all problems are reported.
     ``out=None`` checks without writing.  ``tick`` is called once per document.
     """
+    # Here, not at the top: validate and lint import this module and must not pay the
+    # seconds that datasets (behind the Features) and pyarrow take to import.
+    from newsanno.features import CONFIGS, features
+    from newsanno.parquet import ShardWriter
+
     outcome = ShardOutcome(failed=task.shard is None)
     writers: dict[str, ShardWriter] = {}
     try:
