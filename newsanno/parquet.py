@@ -51,6 +51,9 @@ class ShardWriter:
 
     def __init__(self, path: Path, features: Features) -> None:
         self.schema = features.arrow_schema
+        # Only list-valued columns make a row weigh more than one value; knowing them up front
+        # keeps the count cheap for the flat configs.
+        self._list_columns = [f.name for f in self.schema if pa.types.is_list(f.type) or pa.types.is_large_list(f.type)]
         path.parent.mkdir(parents=True, exist_ok=True)
         self._writer = pq.ParquetWriter(path, self.schema, **WRITER_OPTIONS)
         self._rows: list[dict[str, Any]] = []
@@ -62,7 +65,7 @@ class ShardWriter:
     def write(self, rows: list[dict[str, Any]]) -> None:
         """Queue rows; full row groups are flushed as they fill."""
         self._rows.extend(rows)
-        self._values += sum(1 + sum(len(v) for v in row.values() if type(v) is list) for row in rows)
+        self._values += len(rows) + sum(len(row[name] or ()) for name in self._list_columns for row in rows)
         if self._values >= CONVERT_VALUES:
             self._convert()
 
