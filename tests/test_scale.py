@@ -190,12 +190,21 @@ def test_progress_bar_only_on_a_terminal(synth: Path, tmp_path: Path) -> None:
 
 
 def test_parallel_build_progress_counts_every_document(synth: Path, tmp_path: Path) -> None:
-    """Pool workers report each document to the parent, which moves the bar to the full count."""
-    (tmp_path / "CARD.md").write_text("# Card\n", encoding="utf-8")
-    args = ("build", "--raw", synth, "--out", tmp_path / "out", "--card", tmp_path / "CARD.md", "--no-cache")
-    shown = _stderr_on_tty(*args, "--num-proc", "2", "--max-docs-per-shard", "2")
-    assert "doc/s" in shown and "9/9" in shown
-    assert (tmp_path / "out" / "README.md").is_file()
+    """Pool workers report each document to the parent, which passes the counts to the progress bar."""
+    from newsanno import corpus, shards
+    from newsanno.cli.engines import RunOptions, built
+    from newsanno.cli.pipeline import tasks
+    from newsanno.jsonio import DEFAULT_LIMITS
+
+    folders, problems = corpus.discover(synth)
+    assert not problems
+    work = tasks(shards.plan(folders, 2), 2)
+    reported: list[int] = []
+    options = RunOptions(limits=DEFAULT_LIMITS, cache_dir=None, num_proc=2)
+    outcomes = list(built(work, tmp_path, options, strict=False, write=True, progress=reported.append))
+    assert len(outcomes) == len(work) and not any(o.failed for o in outcomes)
+    assert sum(reported) == len(folders) == 9
+    assert all(n >= 0 for n in reported)
 
 
 def test_row_groups_do_not_depend_on_how_rows_arrive(tmp_path: Path) -> None:
