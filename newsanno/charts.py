@@ -10,7 +10,6 @@ changes the pixels.
 from __future__ import annotations
 
 import io
-from collections import Counter
 from collections.abc import Sequence
 
 import matplotlib
@@ -22,6 +21,7 @@ from matplotlib.figure import Figure
 
 from newsanno import schema
 from newsanno.stats import CorpusStats
+from newsanno.tally import Tally
 
 # Every setting that could come from a user's matplotlibrc is fixed here.
 RC = {
@@ -62,9 +62,9 @@ def _bars(ax: object, title: str, labels: Sequence[str], values: Sequence[int]) 
     ax.set_xlim(0, max(values) * 1.15 + 0.5)  # type: ignore[attr-defined]
 
 
-def _top(counter: Counter[str]) -> tuple[list[str], list[int]]:
-    """The most frequent keys, ties broken by name so the order never depends on insertion."""
-    items = sorted(counter.items(), key=lambda kv: (-kv[1], kv[0]))[:TOP]
+def _top(tally: Tally) -> tuple[list[str], list[int]]:
+    """The most frequent names, ties broken by name so the order never depends on insertion."""
+    items = tally.most_common(TOP)
     return [k for k, _ in items], [v for _, v in items]
 
 

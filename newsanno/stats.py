@@ -7,11 +7,17 @@ from dataclasses import dataclass, field
 
 from newsanno import schema
 from newsanno.model import Document
+from newsanno.tally import Tally
 
 
 @dataclass
 class CorpusStats:
-    """Counts over the documents added so far; constant memory in the corpus size."""
+    """Counts over the documents added so far, in memory that does not grow with the corpus.
+
+    The label counts are bounded by the schema's label sets; names, an open-ended set,
+    are kept in :class:`~newsanno.tally.Tally` objects that spill to disk.  Only the
+    reviewed lint exceptions, which the card lists one by one, grow with their number.
+    """
 
     documents: Counter[str] = field(default_factory=Counter)  # per split
     rows: Counter[tuple[str, str]] = field(default_factory=Counter)  # (config, split)
@@ -19,8 +25,8 @@ class CorpusStats:
     mention_forms: Counter[str] = field(default_factory=Counter)
     quote_kinds: Counter[str] = field(default_factory=Counter)
     claim_classes: Counter[str] = field(default_factory=Counter)
-    quote_speakers: Counter[str] = field(default_factory=Counter)  # entity name; "(no source)" for none
-    claim_claimants: Counter[str] = field(default_factory=Counter)  # entity name; "(author)" for none
+    quote_speakers: Tally = field(default_factory=Tally)  # entity name; "(no source)" for none
+    claim_claimants: Tally = field(default_factory=Tally)  # entity name; "(author)" for none
     entities: int = 0
     characters: int = 0
     languages: set[str] = field(default_factory=set)
@@ -51,17 +57,10 @@ class CorpusStats:
 
     def merge(self, other: CorpusStats) -> None:
         """Fold in the counts of another part of the corpus (from a parallel worker)."""
-        for name in (
-            "documents",
-            "rows",
-            "mention_labels",
-            "mention_forms",
-            "quote_kinds",
-            "claim_classes",
-            "quote_speakers",
-            "claim_claimants",
-        ):
+        for name in ("documents", "rows", "mention_labels", "mention_forms", "quote_kinds", "claim_classes"):
             getattr(self, name).update(getattr(other, name))
+        self.quote_speakers.merge(other.quote_speakers)
+        self.claim_claimants.merge(other.claim_claimants)
         self.entities += other.entities
         self.characters += other.characters
         self.languages |= other.languages
