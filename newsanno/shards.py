@@ -44,12 +44,22 @@ def read_split(folder: Path) -> str | None:
 
 @dataclass(frozen=True)
 class Shard:
-    """One partition of the corpus: documents of one split that share an output file per config."""
+    """One partition of the corpus: documents of one split that share an output file per config.
+
+    Documents are kept as names under ``root`` (paths are made on demand): a plan of a
+    large corpus then costs a few dozen bytes per document.
+    """
 
     split: str
     index: int
     count: int
-    folders: tuple[Path, ...]
+    root: Path
+    names: tuple[str, ...]
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """The shard's document folders, in id order."""
+        return tuple(self.root / name for name in self.names)
 
     def file_name(self) -> str:
         return shard_name(self.split, self.index, self.count)
@@ -57,11 +67,10 @@ class Shard:
 
 @dataclass
 class ShardPlan:
-    """Shards in output order (split order, then shard index) and each document's shard."""
+    """Shards in output order (split order, then shard index)."""
 
     shards: list[Shard] = field(default_factory=list)
     unplanned: list[Path] = field(default_factory=list)  # folders without a readable split
-    of: dict[str, Shard] = field(default_factory=dict)  # folder name -> shard
 
     def count(self, split: str) -> int:
         """Number of shards of a split."""
@@ -69,9 +78,11 @@ class ShardPlan:
 
 
 def plan(folders: list[Path], max_docs_per_shard: int = DEFAULT_MAX_DOCS_PER_SHARD) -> ShardPlan:
-    """The shard plan of the sorted document folders."""
+    """The shard plan of the document folders, all children of one corpus folder."""
     if max_docs_per_shard < 1:
         raise ValueError("max_docs_per_shard must be at least 1")
+    if len({folder.parent for folder in folders}) > 1:
+        raise ValueError("the document folders of a plan must share one corpus folder")
     by_split: dict[str, list[Path]] = {split: [] for split in schema.SPLITS}
     result = ShardPlan()
     for folder in sorted(folders, key=lambda p: p.name):
@@ -83,7 +94,6 @@ def plan(folders: list[Path], max_docs_per_shard: int = DEFAULT_MAX_DOCS_PER_SHA
     for split, members in by_split.items():
         count = math.ceil(len(members) / max_docs_per_shard)
         for index in range(count):
-            shard = Shard(split, index, count, tuple(members[index * max_docs_per_shard : (index + 1) * max_docs_per_shard]))
-            result.shards.append(shard)
-            result.of.update((folder.name, shard) for folder in shard.folders)
+            part = members[index * max_docs_per_shard : (index + 1) * max_docs_per_shard]
+            result.shards.append(Shard(split, index, count, part[0].parent, tuple(folder.name for folder in part)))
     return result

@@ -87,6 +87,7 @@ def write_dataset(
     if bar is not None:
         bar.reset(total=len(folders))
     order = {folder.name: i for i, folder in enumerate(folders)}
+    del folders  # the plan keeps names only: paths of a large corpus add up
     found: list[tuple[int, list[Problem]]] = []
     failed = has_errors(problems)
     stats = CorpusStats()
@@ -96,7 +97,7 @@ def write_dataset(
         failed = failed or outcome.failed
         stats.merge(outcome.stats)
     problems.extend(p for _, doc_problems in sorted(found, key=lambda item: item[0]) for p in doc_problems)
-    if not folders and not problems:
+    if not order and not problems:
         problems.append(Problem(corpus.display(raw), "the raw corpus has no documents", "layout.empty"))
     if not has_errors(problems):
         _complete(out, plan, stats)

@@ -163,5 +163,5 @@ def _dask_built(
                     path.parent.mkdir(parents=True, exist_ok=True)
                     path.write_bytes(data)
                 outcome.files = {}
-            progress(len(task.folders))
+            progress(len(task))
             yield outcome

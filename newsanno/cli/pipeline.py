@@ -75,14 +75,22 @@ class ShardTask:
     The latter (``shard`` is None) are only validated: they always fail the build.
     """
 
-    folders: tuple[Path, ...]
     shard: Shard | None
+    unplanned: tuple[Path, ...] = ()
+
+    @property
+    def folders(self) -> tuple[Path, ...]:
+        """The task's document folders, in id order."""
+        return self.shard.folders if self.shard is not None else self.unplanned
+
+    def __len__(self) -> int:
+        return len(self.shard.names) if self.shard is not None else len(self.unplanned)
 
 
 def tasks(plan: ShardPlan, chunk: int) -> list[ShardTask]:
     """The plan's shards in output order, then the unplanned folders in chunks of ``chunk``."""
-    found = [ShardTask(shard.folders, shard) for shard in plan.shards]
-    found += [ShardTask(tuple(plan.unplanned[i : i + chunk]), None) for i in range(0, len(plan.unplanned), chunk)]
+    found = [ShardTask(shard) for shard in plan.shards]
+    found += [ShardTask(None, tuple(plan.unplanned[i : i + chunk])) for i in range(0, len(plan.unplanned), chunk)]
     return found
 
 
