@@ -86,18 +86,19 @@ def write_dataset(
     plan = shards.plan(folders, max_docs_per_shard)
     if bar is not None:
         bar.reset(total=len(folders))
-    order = {folder.name: i for i, folder in enumerate(folders)}
+    documents = len(folders)
     del folders  # the plan keeps names only: paths of a large corpus add up
-    found: list[tuple[int, list[Problem]]] = []
+    found: list[tuple[str, list[Problem]]] = []
     failed = has_errors(problems)
     stats = CorpusStats()
     work = pipeline.tasks(plan, max_docs_per_shard)
     for outcome in engines.built(work, out, options, strict=strict, write=not failed, progress=bar.update if bar else lambda _n: None):
-        found.extend((order[name], doc_problems) for name, doc_problems in outcome.problems)
+        found.extend(outcome.problems)
         failed = failed or outcome.failed
         stats.merge(outcome.stats)
+    # Folder names are document ids, the order discover() gives and the one users read.
     problems.extend(p for _, doc_problems in sorted(found, key=lambda item: item[0]) for p in doc_problems)
-    if not order and not problems:
+    if not documents and not problems:
         problems.append(Problem(corpus.display(raw), "the raw corpus has no documents", "layout.empty"))
     if not has_errors(problems):
         _complete(out, plan, stats)
