@@ -37,14 +37,39 @@ def staged_dir(dest: Path) -> Iterator[Path]:
 
 
 def tree_files(root: Path) -> dict[str, bytes]:
-    """All files under ``root`` by relative POSIX path, with their bytes."""
+    """All files under ``root`` by relative POSIX path, with their bytes (for small trees: one shard)."""
     return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
 
 
+_CHUNK = 1 << 20
+
+
+def _chunks(path: Path) -> Iterator[bytes]:
+    with open(path, "rb") as f:
+        yield from iter(lambda: f.read(_CHUNK), b"")
+
+
+def tree_digests(root: Path) -> dict[str, str]:
+    """The sha256 of every file under ``root`` by relative POSIX path, read in chunks.
+
+    A dataset folder can be larger than memory, so comparisons go through digests.
+    """
+    digests = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            digest = hashlib.sha256()
+            for chunk in _chunks(path):
+                digest.update(chunk)
+            digests[path.relative_to(root).as_posix()] = digest.hexdigest()
+    return digests
+
+
 def fingerprint(root: Path) -> str:
-    """sha256 over the relative names and bytes of every file under ``root``."""
+    """sha256 over the relative names and bytes of every file under ``root``, read in chunks."""
     digest = hashlib.sha256()
-    for name, data in tree_files(root).items() if root.is_dir() else ():
-        digest.update(f"{name}\0{len(data)}\0".encode())
-        digest.update(data)
+    for path in sorted(root.rglob("*")) if root.is_dir() else ():
+        if path.is_file():
+            digest.update(f"{path.relative_to(root).as_posix()}\0{path.stat().st_size}\0".encode())
+            for chunk in _chunks(path):
+                digest.update(chunk)
     return digest.hexdigest()

@@ -19,7 +19,7 @@ from newsanno.features import CONFIGS, features
 from newsanno.parquet import ShardWriter
 from newsanno.problems import Problem, has_errors
 from newsanno.shards import DEFAULT_MAX_DOCS_PER_SHARD, ShardPlan
-from newsanno.staging import fingerprint, staged_dir, tree_files
+from newsanno.staging import fingerprint, staged_dir, tree_digests
 from newsanno.stats import CorpusStats
 from newsanno.version import dataset_version
 
@@ -119,7 +119,7 @@ def write_dataset(
 
 def compare_trees(expected: Path, actual: Path) -> list[str]:
     """Relative paths that differ between two folders (changed, missing or extra)."""
-    want, have = tree_files(expected), tree_files(actual) if actual.is_dir() else {}
+    want, have = tree_digests(expected), tree_digests(actual) if actual.is_dir() else {}
     return sorted(
         [f"changed: {p}" for p in want.keys() & have.keys() if want[p] != have[p]]
         + [f"missing: {p}" for p in want.keys() - have.keys()]
