@@ -15,11 +15,8 @@ _LINE = re.compile(r"([0-9a-f]{64}) [ *](.+)")
 
 def file_sha256(path: Path) -> str:
     """The hex sha256 of one file, read in chunks so large shards need no memory."""
-    digest = hashlib.sha256()
     with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def listed_files(root: Path) -> list[str]:

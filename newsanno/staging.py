@@ -9,6 +9,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from newsanno.checksums import file_sha256
+
 
 @contextlib.contextmanager
 def staged_dir(dest: Path) -> Iterator[Path]:
@@ -54,14 +56,7 @@ def tree_digests(root: Path) -> dict[str, str]:
 
     A dataset folder can be larger than memory, so comparisons go through digests.
     """
-    digests = {}
-    for path in sorted(root.rglob("*")):
-        if path.is_file():
-            digest = hashlib.sha256()
-            for chunk in _chunks(path):
-                digest.update(chunk)
-            digests[path.relative_to(root).as_posix()] = digest.hexdigest()
-    return digests
+    return {p.relative_to(root).as_posix(): file_sha256(p) for p in sorted(root.rglob("*")) if p.is_file()}
 
 
 def fingerprint(root: Path) -> str:

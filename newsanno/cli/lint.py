@@ -10,12 +10,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
-from newsanno.cli.engines import checked
-from newsanno.cli.options import add_corpus_options, progress, run_options
-from newsanno.cli.validate import select
+from newsanno.cli import EXIT_USAGE, SUBCOMMANDS, report
+from newsanno.cli.options import add_corpus_options
+from newsanno.cli.validate import check_selected, finish
 from newsanno.lint import LINT_PREFIX
-from newsanno.problems import has_errors, promote
+from newsanno.problems import promote
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -31,14 +30,8 @@ def run(args: argparse.Namespace) -> int:
     if not args.raw.is_dir():
         print(f"newsanno lint: raw corpus folder {args.raw} does not exist", file=sys.stderr)
         return EXIT_USAGE
-    folders, problems = select(args.raw, args.paths)
-    with progress(args, len(folders), "lint") as bar:
-        for doc_problems in checked(folders, run_options(args)):
-            # Only lint findings, and the errors that kept a document from being linted.
-            problems.extend(p for p in doc_problems if p.code.startswith(LINT_PREFIX) or p.severity == "error")
-            bar.update()
+    # Only lint findings, and the errors that kept a document from being linted.
+    documents, problems = check_selected(args, "lint", lambda p: p.code.startswith(LINT_PREFIX) or p.severity == "error")
     if args.strict:
         problems = promote(problems, LINT_PREFIX)
-    report.emit(problems, args.format)
-    print(report.summary(problems, len(folders)), file=sys.stderr)
-    return EXIT_INVALID if has_errors(problems) else EXIT_OK
+    return finish(problems, documents, args.format)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from newsanno import corpus
@@ -46,15 +47,26 @@ def select(raw: Path, paths: list[Path]) -> tuple[list[Path], list[Problem]]:
     return sorted(folders), problems
 
 
+def check_selected(args: argparse.Namespace, what: str, keep: Callable[[Problem], bool] | None = None) -> tuple[int, list[Problem]]:
+    """Check the documents the command line selects, with a progress bar: (documents, problems kept)."""
+    folders, problems = select(args.raw, args.paths)
+    with progress(args, len(folders), what) as bar:
+        for doc_problems in checked(folders, run_options(args)):
+            problems.extend(doc_problems if keep is None else filter(keep, doc_problems))
+            bar.update()
+    return len(folders), problems
+
+
+def finish(problems: list[Problem], documents: int, fmt: str) -> int:
+    """Print the problems and the summary line; the exit code they call for."""
+    report.emit(problems, fmt)
+    print(report.summary(problems, documents), file=sys.stderr)
+    return EXIT_INVALID if has_errors(problems) else EXIT_OK
+
+
 def run(args: argparse.Namespace) -> int:
     if not args.raw.is_dir():
         print(f"newsanno validate: raw corpus folder {args.raw} does not exist", file=sys.stderr)
         return EXIT_USAGE
-    folders, problems = select(args.raw, args.paths)
-    with progress(args, len(folders), "validate") as bar:
-        for doc_problems in checked(folders, run_options(args)):
-            problems.extend(doc_problems)
-            bar.update()
-    report.emit(problems, args.format)
-    print(report.summary(problems, len(folders)), file=sys.stderr)
-    return EXIT_INVALID if has_errors(problems) else EXIT_OK
+    documents, problems = check_selected(args, "validate")
+    return finish(problems, documents, args.format)
