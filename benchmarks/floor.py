@@ -16,7 +16,7 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newsanno import rows  # noqa: E402
+from newsanno import configs, rows  # noqa: E402
 from newsanno.features import features  # noqa: E402
 from newsanno.model import Document  # noqa: E402
 from newsanno.tokencache import TokenCache, decode  # noqa: E402
@@ -32,8 +32,7 @@ def main(raw: Path, out: Path, cache_dir: Path) -> None:
         doc = Document(meta=meta, text=text, annotations=ann, origin=str(folder))
         tok = decode(cache.path(text).read_bytes(), len(text))
         assert tok is not None, "fill the token cache first (run a build)"
-        per_config = {name: build(doc) for name, build in rows.SPAN_BUILDERS.items()}
-        per_config["ner"], _ = rows.ner_rows(doc, tok)
+        per_config, _ = configs.build_rows(doc, tok)
         for config, found in per_config.items():
             tables.setdefault((config, meta["split"]), []).extend(found)
     for (config, split), found in sorted(tables.items()):

@@ -15,7 +15,7 @@ import jsonschema
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newsanno import rows, schema  # noqa: E402
+from newsanno import configs, rows, schema  # noqa: E402
 from newsanno.model import Document  # noqa: E402
 from newsanno.tokens import tokenize  # noqa: E402
 
@@ -35,8 +35,7 @@ def main(raw: Path, out: Path) -> None:
         validators[schema.ANNOTATIONS].validate(ann)
         text = (folder / "text.txt").read_text(encoding="utf-8")
         doc = Document(meta=meta, text=text, annotations=ann, origin=str(folder))
-        per_config = {name: build(doc) for name, build in rows.SPAN_BUILDERS.items()}
-        per_config["ner"], problems = rows.ner_rows(doc, tokenize(text))
+        per_config, problems = configs.build_rows(doc, tokenize(text))
         assert not problems
         for config, found in per_config.items():
             tables.setdefault((config, meta["split"]), []).extend(found)

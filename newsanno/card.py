@@ -14,8 +14,7 @@ from datasets import DatasetInfo
 from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCardData
 
-from newsanno import schema
-from newsanno.features import CONFIGS, DEFAULT_CONFIG, features
+from newsanno import configs, schema
 from newsanno.stats import CorpusStats
 
 PRETTY_NAME = "newsanno: annotated news articles"
@@ -33,16 +32,6 @@ class CardInputs:
     charts: dict[str, str] | None = None  # path inside dataset/ -> alt text, in card order
 
 
-# One line per config for the card's `configs` metadata.
-CONFIG_DESCRIPTIONS = {
-    "documents": "One row per article: metadata, canonical text and every annotation layer as nested lists.",
-    "mentions": "One row per entity mention, with its entity and label.",
-    "quotes": "One row per quotation, with speaker and cue.",
-    "claims": "One row per factual claim, with claimant and check-worthiness.",
-    "ner": "One row per sentence: spaCy tokens with BIO tags from the named (NAM) mentions.",
-}
-
-
 def _size_category(n: int) -> str:
     bounds = [(1_000, "n<1K"), (10_000, "1K<n<10K"), (100_000, "10K<n<100K"), (1_000_000, "100K<n<1M"), (10_000_000, "1M<n<10M")]
     return next((name for bound, name in bounds if n < bound), "10M<n<100M")
@@ -56,7 +45,7 @@ def data_files_glob(config: str, split: str) -> str:
 def front_matter(inputs: CardInputs) -> str:
     """The YAML block: configs, features, licence, language, tasks, size."""
     stats = inputs.stats
-    published = [c for c in CONFIGS if stats.config_splits(c)]
+    published = [c for c in configs.CONFIGS if stats.config_splits(c.name)]
     licences = sorted(stats.annotation_licences)
     card_data = DatasetCardData(
         pretty_name=PRETTY_NAME,
@@ -73,17 +62,17 @@ def front_matter(inputs: CardInputs) -> str:
         tags=["news", "coreference", "quotation-attribution", "claim-detection"],
         configs=[
             {
-                "config_name": config,
-                "data_files": [{"split": split, "path": data_files_glob(config, split)} for split in stats.config_splits(config)],
-                **({"default": True} if config == DEFAULT_CONFIG else {}),
+                "config_name": config.name,
+                "data_files": [{"split": split, "path": data_files_glob(config.name, split)} for split in stats.config_splits(config.name)],
+                **({"default": True} if config.default else {}),
                 # `datasets` keys its cache of a local folder by this metadata, not by the files,
                 # so the content fingerprint here makes a rebuilt folder load fresh.
-                "description": f"{CONFIG_DESCRIPTIONS[config]} Data sha256: {inputs.fingerprints[config][:16]}.",
+                "description": f"{config.description} Data sha256: {inputs.fingerprints[config.name][:16]}.",
             }
             for config in published
         ],
     )
-    infos = DatasetInfosDict({config: DatasetInfo(features=features(config), config_name=config) for config in published})
+    infos = DatasetInfosDict({c.name: DatasetInfo(features=c.features(), config_name=c.name) for c in published})
     infos.to_dataset_card_data(card_data)
     return card_data.to_yaml()
 
@@ -119,7 +108,8 @@ def statistics(stats: CorpusStats) -> str:
         "Generated from `raw/` by the build.",
         "",
         _table(
-            ("config", *splits, "total"), [(c, *(stats.rows[c, s] for s in splits), sum(stats.rows[c, s] for s in splits)) for c in CONFIGS]
+            ("config", *splits, "total"),
+            [(c, *(stats.rows[c, s] for s in splits), sum(stats.rows[c, s] for s in splits)) for c in configs.NAMES],
         ),
         "",
         f"Documents: {sum(stats.documents.values())} ({', '.join(f'{s}: {stats.documents[s]}' for s in splits)}); "

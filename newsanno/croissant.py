@@ -12,7 +12,8 @@ from typing import Any
 
 from datasets import ClassLabel, Features, List, Value
 
-from newsanno.card import CONFIG_DESCRIPTIONS, PRETTY_NAME, data_files_glob
+from newsanno import configs
+from newsanno.card import PRETTY_NAME, data_files_glob
 from newsanno.features import CONFIGS, features
 from newsanno.stats import CorpusStats
 
@@ -122,7 +123,7 @@ def record_set(config: str, feats: Features, file_set: str) -> dict[str, Any]:
         "@type": "cr:RecordSet",
         "@id": config,
         "name": config,
-        "description": CONFIG_DESCRIPTIONS[config],
+        "description": configs.spec(config).description,
         "field": [_field(config, [name], feature, file_set) for name, feature in feats.items()],
     }
 

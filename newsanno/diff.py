@@ -8,7 +8,8 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-LAYERS: tuple[str, ...] = ("entities", "mentions", "quotes", "claims")
+from newsanno import schema
+
 BUMPS: tuple[str, ...] = ("PATCH", "MINOR", "MAJOR")  # in increasing order
 
 
@@ -187,7 +188,7 @@ def diff(old: Snapshot, new: Snapshot) -> Diff:
     for doc_id in sorted(old.documents.keys() & new.documents.keys()):
         before, after = old.documents[doc_id], new.documents[doc_id]
         doc = DocumentDiff(doc_id, metadata=_fields(before.get("meta", {}), after.get("meta", {})))
-        for layer in LAYERS:
+        for layer in schema.LAYERS:
             layer_diff = diff_layer(layer, before.get("annotations", {}).get(layer, []), after.get("annotations", {}).get(layer, []))
             if not layer_diff.empty():
                 doc.layers[layer] = layer_diff

@@ -28,6 +28,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from newsanno import schema
 from newsanno.validate import grapheme_boundaries
 
 # Half-width, in code points, of the window around the old start in which a single occurrence
@@ -38,7 +39,7 @@ WINDOW = 64
 MAX_CANDIDATES = 10
 
 # Layers whose items are spans, and whether each item may carry a nested cue span.
-_SPAN_LAYERS = ("mentions", "quotes", "claims")
+_SPAN_LAYERS = schema.SPAN_LAYERS
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,14 @@
 
 Each builder is a pure function of the document (and, for ``ner``, its tokenization);
 rows come out in the published sort order: (start, end, id) within a document, and
-sentence order for ``ner``.
+sentence order for ``ner``.  The table in :mod:`newsanno.configs` says which builder makes
+which config; :func:`newsanno.configs.build_rows` runs them all.
 """
 
 from __future__ import annotations
 
 import bisect
 import datetime as dt
-from collections.abc import Callable
 from typing import Any
 
 from newsanno import corpus, schema
@@ -191,11 +191,3 @@ def ner_rows(doc: Document, tokens: Tokenization) -> tuple[list[Row], list[Probl
             }
         )
     return rows, []
-
-
-SPAN_BUILDERS: dict[str, Callable[[Document], list[Row]]] = {
-    "documents": documents_rows,
-    "mentions": mentions_rows,
-    "quotes": quotes_rows,
-    "claims": claims_rows,
-}

@@ -80,16 +80,19 @@ def _array_properties() -> tuple[str, ...]:
     return tuple(k for k, v in root["properties"].items() if resolve(v, root).get("type") == "array")
 
 
-def _has_ids(name: str) -> bool:
+def _item_fields(name: str) -> dict[str, Any]:
+    """The properties of one item of the annotation list ``name``."""
     root = load(ANNOTATIONS)
     items = resolve(resolve(root["properties"][name], root)["items"], root)
-    return "id" in items.get("properties", {})
+    return dict(items.get("properties", {}))
 
 
 # Every list of annotations.json (all of them travel in the documents config).
 ANNOTATION_LISTS: tuple[str, ...] = _array_properties()
 # The annotation layers proper: lists of objects that carry an id.
-LAYERS: tuple[str, ...] = tuple(name for name in ANNOTATION_LISTS if _has_ids(name))
+LAYERS: tuple[str, ...] = tuple(name for name in ANNOTATION_LISTS if "id" in _item_fields(name))
+# The layers whose items are spans of the text (they have offsets and the quoted text).
+SPAN_LAYERS: tuple[str, ...] = tuple(name for name in LAYERS if {"start", "end", "text"} <= _item_fields(name).keys())
 
 
 @functools.cache

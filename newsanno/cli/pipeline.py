@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsanno import corpus, rows
+from newsanno import configs, corpus, rows
 from newsanno.jsonio import DEFAULT_LIMITS, Limits
 from newsanno.lint import LINT_PREFIX, lint_document
 from newsanno.model import Document
@@ -52,14 +52,11 @@ def process(folder: Path, limits: Limits = DEFAULT_LIMITS, *, with_rows: bool = 
         return result
     tokens = (cache or _NO_CACHE).tokenize(document.text)
     if with_rows:
-        ner, ner_problems = rows.ner_rows(document, tokens)
+        result.rows, refused = configs.build_rows(document, tokens)
     else:
-        ner, ner_problems = [], rows.ner_problems(document, tokens)
-    result.problems.extend(ner_problems)
+        refused = configs.check_rows(document, tokens)
+    result.problems.extend(refused)
     result.problems.extend(lint_document(document, f"{document.origin}/{corpus.ANNOTATIONS}"))
-    if with_rows and not ner_problems:
-        result.rows = {name: build(document) for name, build in rows.SPAN_BUILDERS.items()}
-        result.rows["ner"] = ner
     return result
 
 

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from newsanno import corpus, render
+from newsanno import corpus, render, schema
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
 from newsanno.cli.agreement import read_annotations
 from newsanno.cli.options import add_corpus_options, limits_from
@@ -68,7 +68,7 @@ def run(args: argparse.Namespace) -> int:
         _write(args.out / f"{doc.id}.html", render.render_document(doc))
     if other is not None:
         _write(args.out / f"{docs[0].id}.diff.html", render.render_diff(docs[0], other))
-    index = [(d.id, d.meta["title"], {k: len(d.annotations[k]) for k in ("entities", "mentions", "quotes", "claims")}) for d in docs]  # type: ignore[literal-required]
+    index = [(d.id, d.meta["title"], {k: len(d.annotations[k]) for k in schema.LAYERS}) for d in docs]  # type: ignore[literal-required]
     _write(args.out / "index.html", render.render_index(index))
     print(f"newsanno render: wrote {len(docs)} pages to {args.out}", file=sys.stderr)
     return EXIT_OK
