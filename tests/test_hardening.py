@@ -1,0 +1,98 @@
+"""Hostile strings from raw/ reach the card, the charts and YAML readers harmlessly.
+
+One test per class of attack: Markdown/HTML injection into the generated card, math text
+and control characters in chart labels, and YAML alias bombs in a card's front matter.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import pytest
+from conftest import alpha, run_cli, write_document
+from PIL import Image
+
+from newsanno import card, safeyaml
+from newsanno.revisions import RevisionError, snapshot
+from newsanno.stats import CorpusStats
+
+INJECTION = "kept on purpose\n## Licence\nAll yours | <script>alert(1)</script>"
+
+
+def test_card_cells_cannot_break_out_of_their_table() -> None:
+    stats = CorpusStats()
+    stats.documents["train"] = 1
+    stats.lint_exceptions.append(("doc|1", "lint.unlinked_name", "/mentions/0", INJECTION))
+    text = card.statistics(stats)
+    lines = text.splitlines()
+    assert "## Licence" not in lines, "a line break in a reason must not start a section"
+    assert "<script>" not in text and "&lt;script&gt;" in text
+    row = next(line for line in lines if line.startswith("| doc\\|1"))
+    # A row of the four-column table has exactly five unescaped pipes.
+    assert row.replace("\\|", "").count("|") == 5
+    assert "doc\\|1" in row and "All yours \\|" in row
+
+
+def test_chart_labels_are_drawn_literally(tmp_path: Path, card_file: Path) -> None:
+    """An entity name that matplotlib would parse as math text (and fail on) builds fine."""
+    raw = tmp_path / "raw"
+    doc = alpha()
+    for entity in doc.entities:
+        if entity["id"] == "E1":
+            entity["name"] = r"$\undefined{x}$"
+    write_document(raw, doc, "train")
+    out = tmp_path / "dataset"
+    result = run_cli("build", "--raw", raw, "--out", out, "--card", card_file, "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert "internal error" not in result.stderr
+    png = Image.open(io.BytesIO((out / "charts" / "quotes.png").read_bytes()))
+    assert png.size[0] > 100
+
+
+@pytest.mark.parametrize("name", ["line\nbreak", "bidi\u202eevil", "tab\tand\x00nul", "zero\u200bwidth"])
+def test_chart_labels_with_control_characters_never_fail(name: str) -> None:
+    from newsanno import charts
+
+    stats = CorpusStats()
+    stats.quote_speakers.update([name, name, "plain"])
+    assert charts._drawable(name) != name
+    assert "\ufffd" in charts._drawable(name)
+    assert charts.quotes_png(stats).startswith(b"\x89PNG")
+
+
+BOMB = "a: &a ['x','x','x','x','x','x','x','x','x']\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n" for i in range(9)
+)
+
+
+def test_yaml_aliases_are_refused_without_expanding() -> None:
+    assert len(BOMB) < 700
+    started = time.process_time()
+    with pytest.raises(safeyaml.YAMLRefused, match="aliases"):
+        safeyaml.load(BOMB)
+    assert time.process_time() - started < 5, "the refusal must come before any expansion"
+    assert safeyaml.load("configs:\n  - config_name: ner\n") == {"configs": [{"config_name": "ner"}]}
+
+
+def test_yaml_size_is_capped() -> None:
+    with pytest.raises(safeyaml.YAMLRefused, match="larger than"):
+        safeyaml.load("x: " + "y" * 2_000_000)
+
+
+def test_diff_refuses_a_card_holding_an_alias_bomb(tmp_path: Path) -> None:
+    (tmp_path / "dataset").mkdir()
+    (tmp_path / "dataset" / "README.md").write_text(f"---\n{BOMB}---\n\nprose\n", encoding="utf-8")
+    with pytest.raises(RevisionError, match="aliases"):
+        snapshot(tmp_path, "WORKTREE")
+    result = run_cli("diff", "WORKTREE", "WORKTREE", "--repo", tmp_path)
+    assert result.returncode != 0
+    assert "aliases" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def card_file(tmp_path: Path) -> Path:
+    path = tmp_path / "CARD.md"
+    path.write_text("# Fixture card\n", encoding="utf-8")
+    return path
