@@ -96,3 +96,70 @@ def card_file(tmp_path: Path) -> Path:
     path = tmp_path / "CARD.md"
     path.write_text("# Fixture card\n", encoding="utf-8")
     return path
+
+
+# --- the token cache is an input: never trusted -------------------------------------------
+
+CACHE_TEXT = "Maria Lopez spoke in Springfield.\n\nShe left on Monday."
+
+
+def _forged_entry(text: str, tok: object, digest_over_text: bool) -> bytes:
+    """An entry an attacker can write: a valid digest (of the body alone, as the old format
+    had it, or with the text's key too) over tokens of their choosing."""
+    import hashlib
+
+    from newsanno import tokencache as tc
+
+    if digest_over_text:
+        return tc.encode(text, tok)  # type: ignore[arg-type]
+    body = tc.encode(text, tok)[: -tc._DIGEST]  # type: ignore[arg-type]
+    return body + hashlib.blake2b(body, digest_size=tc._DIGEST).digest()
+
+
+def test_a_forged_cache_entry_is_never_used(tmp_path: Path) -> None:
+    from newsanno import tokencache as tc
+    from newsanno.tokens import Tokenization, tokenize
+
+    real = tokenize(CACHE_TEXT)
+    cache = tc.TokenCache(tmp_path / "cache")
+    entry = cache.path(CACHE_TEXT)
+    entry.parent.mkdir(parents=True)
+    # Tokens that split "Maria" in two and cover all non-space characters: plausible-looking.
+    split = Tokenization((0, 2, *real.starts[1:]), (2, 5, *real.ends[1:]), ((0, len(real.starts) + 1),))
+    # Tokens that skip a word: they do not re-create the text.
+    skipping = Tokenization(real.starts[1:], real.ends[1:], ((0, len(real.starts) - 1),))
+    # Tokens outside the text.
+    outside = Tokenization((0, 500), (5, 505), ((0, 2),))
+    for forged in (
+        _forged_entry(CACHE_TEXT, split, False),
+        _forged_entry(CACHE_TEXT, skipping, True),
+        _forged_entry(CACHE_TEXT, outside, True),
+    ):
+        entry.write_bytes(forged)
+        assert cache.tokenize(CACHE_TEXT) == real
+        assert entry.read_bytes() == tc.encode(CACHE_TEXT, real), "a bad entry is rebuilt"
+    # An intact entry of another text, copied under this text's key, is refused too.
+    entry.write_bytes(tc.encode("Other text.", tokenize("Other text.")))
+    assert cache.tokenize(CACHE_TEXT) == real
+
+
+def test_the_cache_never_follows_a_symlink_out(tmp_path: Path) -> None:
+    from newsanno import tokencache as tc
+    from newsanno.tokens import tokenize
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    cache = tc.TokenCache(tmp_path / "cache")
+    entry = cache.path(CACHE_TEXT)
+    entry.parent.parent.mkdir(parents=True)
+    entry.parent.symlink_to(outside, target_is_directory=True)  # a symlinked fan-out folder
+    assert cache.tokenize(CACHE_TEXT) == tokenize(CACHE_TEXT)
+    assert list(outside.iterdir()) == [], "nothing is written through the link"
+    # A symlinked entry pointing at a file outside is not read (nor written through).
+    entry.parent.unlink()
+    entry.parent.mkdir()
+    target = outside / "victim"
+    target.write_bytes(tc.encode(CACHE_TEXT, tokenize(CACHE_TEXT)))
+    entry.symlink_to(target)
+    assert cache.tokenize(CACHE_TEXT) == tokenize(CACHE_TEXT)
+    assert target.read_bytes() == tc.encode(CACHE_TEXT, tokenize(CACHE_TEXT))
