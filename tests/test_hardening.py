@@ -163,3 +163,47 @@ def test_the_cache_never_follows_a_symlink_out(tmp_path: Path) -> None:
     entry.symlink_to(target)
     assert cache.tokenize(CACHE_TEXT) == tokenize(CACHE_TEXT)
     assert target.read_bytes() == tc.encode(CACHE_TEXT, tokenize(CACHE_TEXT))
+
+
+# --- review pages: every string shown is escaped -------------------------------------------
+
+PAYLOADS = ["</script><script>alert(1)</script>", '"\' onmouseover="alert(2)', "'><img src=x onerror=alert(3)>"]
+
+
+def _tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, dict[str, str | None]]] = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.append((tag, dict(attrs)))
+
+    parser = Tags()
+    parser.feed(page)
+    parser.close()
+    return found
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_review_pages_escape_titles_names_and_text(tmp_path: Path, payload: str) -> None:
+    from conftest import DocBuilder
+
+    text = f"Bob said {payload} today.\n"
+    b = DocBuilder("evil", text)
+    b.entity("E1", payload, "PERSON")
+    b.mention("M1", "E1", "Bob")
+    b.quote("Q1", payload, "direct", "M1", "said")
+    raw = tmp_path / "raw"
+    write_document(raw, b, "train", title=f"Headline {payload}")
+    other = tmp_path / "other.json"
+    other.write_text((raw / "evil" / "annotations.json").read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "review"
+    result = run_cli("render", "evil", "--raw", raw, "--out", out, "--diff", other)
+    assert result.returncode == 0, result.stderr
+    for name in ("evil.html", "evil.diff.html", "index.html"):
+        page = (out / name).read_text(encoding="utf-8")
+        tags = _tags(page)
+        assert "img" not in {t for t, _ in tags}, name
+        assert [t for t, _ in tags].count("script") <= 1, name
+        assert not any(k.startswith("on") for _, attrs in tags for k in attrs), f"{name}: an event handler attribute was injected"
