@@ -17,11 +17,15 @@ against the paper's worked example.
 
 from __future__ import annotations
 
+from bisect import bisect_left
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
+from itertools import accumulate
 from typing import Any
 
-from scipy.optimize import linear_sum_assignment
+import numpy as np
+from scipy.sparse import csr_matrix
+from scipy.sparse.csgraph import min_weight_full_bipartite_matching
 
 from newsanno.model import Annotations
 
@@ -65,16 +69,26 @@ def exact_prf(a: Iterable[Span], b: Iterable[Span]) -> dict[str, Figure]:
     return prf(common, len(sb), common, len(sa))
 
 
-def _overlaps(x: Span, y: Span) -> bool:
-    return x[0] < y[1] and y[0] < x[1]
+def _hits(spans: Sequence[Span], others: Sequence[Span]) -> int:
+    """How many of ``spans`` share a character with some span of ``others``, in O(n log n).
+
+    ``others`` sorted by start: the spans starting before y's end are a prefix, and one of
+    them overlaps y exactly when the largest end in that prefix lies after y's start.
+    """
+    starts = [x[0] for x in others]
+    max_end = list(accumulate((x[1] for x in others), max))
+    hits = 0
+    for start, end in spans:
+        k = bisect_left(starts, end)
+        hits += k > 0 and max_end[k - 1] > start
+    return hits
 
 
 def overlap_prf(a: Iterable[Span], b: Iterable[Span]) -> dict[str, Figure]:
     """Lenient P/R/F1: a B span counts as correct if it shares a character with some A span
     (precision), an A span as found if some B span shares a character with it (recall)."""
     sa, sb = sorted(set(a)), sorted(set(b))
-    hit_b = sum(any(_overlaps(y, x) for x in sa) for y in sb)
-    hit_a = sum(any(_overlaps(x, y) for y in sb) for x in sa)
+    hit_b, hit_a = _hits(sb, sa), _hits(sa, sb)
     p, r = ratio(hit_b, len(sb)), ratio(hit_a, len(sa))
     if not sa and not sb:
         return {"precision": None, "recall": None, "f1": None}
@@ -130,10 +144,16 @@ def muc(key: Clusters, response: Clusters) -> dict[str, Figure]:
     return {"precision": p, "recall": r, "f1": f1(p, r)}
 
 
+def _intersections(key: Clusters, response: Clusters) -> Counter[tuple[int, int]]:
+    """|K_i n R_j| for every pair of clusters that share a mention (the others are 0), in O(n)."""
+    where = {m: j for j, r in enumerate(response) for m in r}
+    return Counter((i, where[m]) for i, k in enumerate(key) for m in k if m in where)
+
+
 def _b3_side(key: Clusters, response: Clusters) -> Figure:
     """B-cubed recall: sum over K, R of |K n R|^2/|K|, over the number of key mentions."""
     total = sum(len(k) for k in key)
-    num = sum(len(k & r) ** 2 / len(k) for k in key for r in response)
+    num = sum(n**2 / len(key[i]) for (i, _), n in _intersections(key, response).items())
     return ratio(num, total)
 
 
@@ -143,14 +163,39 @@ def b_cubed(key: Clusters, response: Clusters) -> dict[str, Figure]:
     return {"precision": p, "recall": r, "f1": f1(p, r)}
 
 
+def _best_alignment(n_key: int, n_response: int, sims: dict[tuple[int, int], float]) -> float:
+    """The largest total similarity of a one-to-one alignment, pairs not in ``sims`` being 0.
+
+    Only clusters that share a mention have a similarity, so the assignment is solved on the
+    sparse graph of those pairs (LAPJVsp) instead of a dense |K| x |R| matrix, which is cubic
+    and quadratic in memory.  A full matching always exists by construction: key i may stay
+    unmatched through its own dummy column (cost 2), response j through its own dummy row
+    (cost 2), and the two dummies of a real edge pair up at cost ``_EPS``; a real edge costs
+    ``4 - sim - _EPS``, so matching a pair saves exactly ``sim`` over leaving both unmatched.
+    """
+    if not sims:
+        return 0.0
+    pairs = list(sims)
+    rows = [i for i, _ in pairs] + list(range(n_key)) + [n_key + j for _, j in pairs] + [n_key + j for j in range(n_response)]
+    cols = [j for _, j in pairs] + [n_response + i for i in range(n_key)] + [n_response + i for i, _ in pairs] + list(range(n_response))
+    costs = [4 - sims[p] - _EPS for p in pairs] + [2.0] * n_key + [_EPS] * len(pairs) + [2.0] * n_response
+    size = n_key + n_response
+    # Duplicate (row, col) entries would be summed by csr_matrix; the four groups are disjoint.
+    graph = csr_matrix((np.array(costs), (np.array(rows), np.array(cols))), shape=(size, size))
+    matched_rows, matched_cols = min_weight_full_bipartite_matching(graph)
+    return float(sum(sims[int(i), int(j)] for i, j in zip(matched_rows, matched_cols, strict=True) if i < n_key and j < n_response))
+
+
+_EPS = 1e-9
+
+
 def ceaf_e(key: Clusters, response: Clusters) -> dict[str, Figure]:
     """Entity-based CEAF (phi4 similarity 2|K n R|/(|K|+|R|), optimal one-to-one alignment)."""
     if not key or not response:
         p, r = ratio(0, len(response)), ratio(0, len(key))
         return {"precision": p, "recall": r, "f1": f1(p, r)}
-    sim = [[2 * len(k & r) / (len(k) + len(r)) for r in response] for k in key]
-    rows, cols = linear_sum_assignment(sim, maximize=True)
-    best = float(sum(sim[i][j] for i, j in zip(rows, cols, strict=True)))
+    sims = {(i, j): 2 * n / (len(key[i]) + len(response[j])) for (i, j), n in _intersections(key, response).items()}
+    best = _best_alignment(len(key), len(response), sims)
     p, r = best / len(response), best / len(key)
     return {"precision": p, "recall": r, "f1": f1(p, r)}
 
@@ -170,20 +215,24 @@ def _span(x: dict[str, Any]) -> Span:
     return (x["start"], x["end"])
 
 
-def _entity_spans(ann: Annotations) -> dict[str, frozenset[Span]]:
-    groups: dict[str, set[Span]] = defaultdict(set)
-    for m in ann["mentions"]:
-        groups[m["entity_id"]].add(_span(m))
-    return {k: frozenset(v) for k, v in groups.items()}
+class _Referents:
+    """Who a speaker or claimant is, by the mention spans that name it; indexed once per file
+    so that looking up every quote's speaker stays linear in the annotations."""
 
+    def __init__(self, ann: Annotations) -> None:
+        groups: dict[str, set[Span]] = defaultdict(set)
+        for m in ann["mentions"]:
+            groups[m["entity_id"]].add(_span(m))
+        self.entities = {k: frozenset(v) for k, v in groups.items()}
+        self.mentions = {m["id"]: frozenset({_span(m)}) for m in ann["mentions"]}
 
-def _referent(ann: Annotations, entity_id: str | None, mention_id: str | None) -> frozenset[Span] | None:
-    """The spans that name a referent (all mentions of its entity), None for no referent."""
-    if entity_id is not None:
-        return _entity_spans(ann).get(entity_id, frozenset())
-    if mention_id is not None:
-        return frozenset(_span(m) for m in ann["mentions"] if m["id"] == mention_id)
-    return None
+    def of(self, entity_id: str | None, mention_id: str | None) -> frozenset[Span] | None:
+        """The spans that name a referent (all mentions of its entity), None for no referent."""
+        if entity_id is not None:
+            return self.entities.get(entity_id, frozenset())
+        if mention_id is not None:
+            return self.mentions.get(mention_id, frozenset())
+        return None
 
 
 def _same_referent(x: frozenset[Span] | None, y: frozenset[Span] | None) -> bool:
@@ -218,29 +267,36 @@ def mention_layer(a: Annotations, b: Annotations) -> dict[str, Any]:
 
 
 def _attribute_agreement(a: Annotations, b: Annotations, layer: str, attrs: dict[str, Any]) -> dict[str, Figure]:
-    """For each attribute, the share of exactly matched spans on which A and B agree."""
+    """For each attribute, the share of exactly matched spans on which A and B agree.
+
+    Each attribute is ``same(refs_a, x, refs_b, y)`` for the items ``x`` of A and ``y`` of B
+    at one span, ``refs_*`` being the referent index of each side.
+    """
     by_a = {_span(x): x for x in a[layer]}  # type: ignore[literal-required]
     by_b = {_span(x): x for x in b[layer]}  # type: ignore[literal-required]
     common = sorted(by_a.keys() & by_b.keys())
-    return {name: ratio(sum(same(a, by_a[s], b, by_b[s]) for s in common), len(common)) for name, same in attrs.items()}
+    ra, rb = _Referents(a), _Referents(b)
+    return {name: ratio(sum(same(ra, by_a[s], rb, by_b[s]) for s in common), len(common)) for name, same in attrs.items()}
+
+
+def _same_person(role: str) -> Any:
+    """Agreement on who a quote's speaker or a claim's claimant (``role``) is."""
+    return lambda ra, x, rb, y: _same_referent(
+        ra.of(x[f"{role}_entity_id"], x[f"{role}_mention_id"]), rb.of(y[f"{role}_entity_id"], y[f"{role}_mention_id"])
+    )
+
+
+def _span_layer(a: Annotations, b: Annotations, layer: str, attrs: dict[str, Any]) -> dict[str, Any]:
+    sa, sb = [_span(x) for x in a[layer]], [_span(x) for x in b[layer]]  # type: ignore[literal-required]
+    agree = _attribute_agreement(a, b, layer, attrs)
+    return {"count_a": len(set(sa)), "count_b": len(set(sb)), "exact": exact_prf(sa, sb), "overlap": overlap_prf(sa, sb), **agree}
 
 
 def quote_layer(a: Annotations, b: Annotations) -> dict[str, Any]:
     """Quote span P/R/F1, and speaker and kind agreement on exactly matched quotes."""
-    sa, sb = [_span(q) for q in a["quotes"]], [_span(q) for q in b["quotes"]]
-    agree = _attribute_agreement(
-        a,
-        b,
-        "quotes",
-        {
-            "speaker_agreement": lambda aa, x, bb, y: _same_referent(
-                _referent(aa, x["speaker_entity_id"], x["speaker_mention_id"]),
-                _referent(bb, y["speaker_entity_id"], y["speaker_mention_id"]),
-            ),
-            "kind_agreement": lambda aa, x, bb, y: x["kind"] == y["kind"],
-        },
+    return _span_layer(
+        a, b, "quotes", {"speaker_agreement": _same_person("speaker"), "kind_agreement": lambda ra, x, rb, y: x["kind"] == y["kind"]}
     )
-    return {"count_a": len(set(sa)), "count_b": len(set(sb)), "exact": exact_prf(sa, sb), "overlap": overlap_prf(sa, sb), **agree}
 
 
 def claim_layer(a: Annotations, b: Annotations) -> dict[str, Any]:
@@ -248,20 +304,15 @@ def claim_layer(a: Annotations, b: Annotations) -> dict[str, Any]:
 
     A null claimant means the article's author, so two nulls agree.
     """
-    sa, sb = [_span(c) for c in a["claims"]], [_span(c) for c in b["claims"]]
-    agree = _attribute_agreement(
+    return _span_layer(
         a,
         b,
         "claims",
         {
-            "claimant_agreement": lambda aa, x, bb, y: _same_referent(
-                _referent(aa, x["claimant_entity_id"], x["claimant_mention_id"]),
-                _referent(bb, y["claimant_entity_id"], y["claimant_mention_id"]),
-            ),
-            "checkworthiness_agreement": lambda aa, x, bb, y: x["checkworthiness"] == y["checkworthiness"],
+            "claimant_agreement": _same_person("claimant"),
+            "checkworthiness_agreement": lambda ra, x, rb, y: x["checkworthiness"] == y["checkworthiness"],
         },
     )
-    return {"count_a": len(set(sa)), "count_b": len(set(sb)), "exact": exact_prf(sa, sb), "overlap": overlap_prf(sa, sb), **agree}
 
 
 def agreement(a: Annotations, b: Annotations) -> Report:

@@ -7,6 +7,7 @@ the maintainers' CARD.md; the statistics and label tables are generated.
 
 from __future__ import annotations
 
+import html
 from collections import Counter
 from dataclasses import dataclass
 
@@ -77,9 +78,21 @@ def front_matter(inputs: CardInputs) -> str:
     return card_data.to_yaml()
 
 
+def cell(value: object) -> str:
+    """``value`` as the text of one Markdown table cell, whatever it holds.
+
+    Cells carry strings from ``raw/`` (lint reasons, ids): a line break would end the table
+    and let the rest start a section of its own, a pipe would open a column, and HTML would
+    be rendered by the Hub. So HTML is escaped, pipes are backslash-escaped and every line
+    break (any of Unicode's) becomes a space.
+    """
+    text = html.escape(str(value), quote=False).replace("|", "\\|")
+    return " ".join(text.splitlines()) if text else text
+
+
 def _table(header: tuple[str, ...], rows: list[tuple[object, ...]]) -> str:
     lines = ["| " + " | ".join(header) + " |", "|" + "|".join("---" for _ in header) + "|"]
-    lines += ["| " + " | ".join(str(c) for c in row) + " |" for row in rows]
+    lines += ["| " + " | ".join(cell(c) for c in row) + " |" for row in rows]
     return "\n".join(lines)
 
 

@@ -10,6 +10,7 @@ changes the pixels.
 from __future__ import annotations
 
 import io
+import unicodedata
 from collections.abc import Sequence
 
 import matplotlib
@@ -54,12 +55,19 @@ def _bars(ax: object, title: str, labels: Sequence[str], values: Sequence[int]) 
         return
     positions = list(range(len(labels)))
     ax.barh(positions, values, color=COLOUR)  # type: ignore[attr-defined]
-    ax.set_yticks(positions, labels)  # type: ignore[attr-defined]
+    # Labels are names from the data: drawn literally, never as math text ("$...$").
+    ax.set_yticks(positions, [_drawable(x) for x in labels], parse_math=False)  # type: ignore[attr-defined]
     ax.invert_yaxis()  # type: ignore[attr-defined]
     ax.xaxis.get_major_locator().set_params(integer=True)  # type: ignore[attr-defined]
     for y, v in zip(positions, values, strict=True):
         ax.text(v, y, f" {v}", va="center")  # type: ignore[attr-defined]
     ax.set_xlim(0, max(values) * 1.15 + 0.5)  # type: ignore[attr-defined]
+
+
+def _drawable(label: str) -> str:
+    """A label the font can lay out: control and format characters (line breaks, bidi and
+    zero-width marks) become U+FFFD, so a hostile name can neither fail nor reorder a chart."""
+    return "".join("\ufffd" if unicodedata.category(ch) in ("Cc", "Cf") else ch for ch in label)
 
 
 def _top(tally: Tally) -> tuple[list[str], list[int]]:

@@ -7,8 +7,7 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from newsanno import safeyaml
 from newsanno.diff import Snapshot
 
 WORKTREE = "WORKTREE"
@@ -43,7 +42,7 @@ def config_columns(card: str) -> dict[str, dict[str, Any]]:
     """{config: {column: type}} from the ``dataset_info`` features in a dataset card's YAML block."""
     if not card.startswith("---"):
         return {}
-    front = yaml.safe_load(card.split("---", 2)[1]) or {}
+    front = safeyaml.load(card.split("---", 2)[1]) or {}
     infos = front.get("dataset_info") or []
     if isinstance(infos, dict):
         infos = [infos]
@@ -68,5 +67,8 @@ def snapshot(repo: Path, rev: str) -> Snapshot:
         elif parts[0] == "schema" and path.endswith(".schema.json"):
             schemas[parts[-1].removesuffix(".schema.json")] = json.loads(_read(repo, rev, path))
         elif path == "dataset/README.md":
-            columns = config_columns(_read(repo, rev, path))
+            try:
+                columns = config_columns(_read(repo, rev, path))
+            except safeyaml.YAMLRefused as exc:
+                raise RevisionError(f"{rev}:{path}: the card's front matter is refused: {exc}") from exc
     return Snapshot(documents={k: v for k, v in documents.items() if "meta" in v}, schemas=schemas, columns=columns)

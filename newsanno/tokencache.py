@@ -5,14 +5,18 @@ hashed) text, so a document whose annotations change is never re-tokenized.  The
 lives outside ``dataset/`` (default ``.newsanno-cache/`` in the working directory, ignored
 by git) and is safe to delete at any time.
 
-It can never change the output: an entry stores the text's length and a digest of its
-payload, and any entry that is truncated, corrupt or from another format is ignored and
-recomputed.  Entries are written to a temporary file and renamed into place, so parallel
-workers (or a killed build) never leave a half-written entry behind.
+The cache is an input of the build, so an entry is never trusted: its digest covers the
+tokenizer id and the text's sha256 as well as the payload (an entry copied from another
+text or tokenizer fails), and a decoded entry must describe the text it is read for --
+tokens in order, inside the text, covering exactly its non-space characters, sentences
+partitioning the tokens.  Any entry that fails is ignored and recomputed.  Entries are
+written to a temporary file and renamed into place, so parallel workers (or a killed
+build) never leave a half-written entry; neither reads nor writes follow a symbolic link
+inside the cache folder.
 
 Format of an entry (little-endian): magic, text length, token count, sentence count,
 then token starts, token ends and sentence bounds as int32 arrays, then a 16-byte
-blake2b digest of everything before it.
+blake2b digest of the tokenizer id, the text's sha256 and everything before it.
 """
 
 from __future__ import annotations
@@ -29,7 +33,7 @@ from newsanno.tokens import TOKENIZER_ID, Tokenization, tokenize
 
 DEFAULT_CACHE_DIR = Path(".newsanno-cache")
 
-_MAGIC = b"NATC1\0"
+_MAGIC = b"NATC2\0"
 _HEADER = struct.Struct("<6sIII")
 _DIGEST = 16
 _SWAP = sys.byteorder != "little"
@@ -50,22 +54,50 @@ def _tuple(data: bytes) -> tuple[int, ...]:
     return tuple(arr)
 
 
-def encode(text_length: int, tok: Tokenization) -> bytes:
-    """The bytes of one cache entry."""
+def _digest(text_key: bytes, body: bytes) -> bytes:
+    return hashlib.blake2b(TOKENIZER_ID.encode() + text_key + body, digest_size=_DIGEST).digest()
+
+
+def encode(text: str, tok: Tokenization) -> bytes:
+    """The bytes of the cache entry of ``text``'s tokenization."""
     flat = [bound for sentence in tok.sentences for bound in sentence]
-    body = _HEADER.pack(_MAGIC, text_length, len(tok.starts), len(tok.sentences)) + _ints(tok.starts) + _ints(tok.ends) + _ints(flat)
-    return body + hashlib.blake2b(body, digest_size=_DIGEST).digest()
+    body = _HEADER.pack(_MAGIC, len(text), len(tok.starts), len(tok.sentences)) + _ints(tok.starts) + _ints(tok.ends) + _ints(flat)
+    return body + _digest(_text_key(text), body)
 
 
-def decode(data: bytes, text_length: int) -> Tokenization | None:
+def _text_key(text: str) -> bytes:
+    return hashlib.sha256(text.encode("utf-8")).digest()
+
+
+def describes(tok: Tokenization, text: str) -> bool:
+    """Whether ``tok`` is a tokenization of ``text``: tokens in order inside the text, made of
+    exactly its non-space characters, and sentences that partition the tokens in order."""
+    previous_end = 0
+    for start, end in zip(tok.starts, tok.ends, strict=True):
+        if not previous_end <= start < end <= len(text):
+            return False
+        if text[previous_end:start].strip() or any(ch.isspace() for ch in text[start:end]):
+            return False
+        previous_end = end
+    if text[previous_end:].strip():
+        return False
+    expected = 0
+    for first, stop in tok.sentences:
+        if first != expected or stop <= first:
+            return False
+        expected = stop
+    return expected == len(tok.starts)
+
+
+def decode(data: bytes, text: str) -> Tokenization | None:
     """The tokenization in an entry, or None if the entry is not intact or not for this text."""
     if len(data) < _HEADER.size + _DIGEST:
         return None
     body, digest = data[:-_DIGEST], data[-_DIGEST:]
-    if hashlib.blake2b(body, digest_size=_DIGEST).digest() != digest:
+    if _digest(_text_key(text), body) != digest:
         return None
     magic, length, n_tokens, n_sentences = _HEADER.unpack_from(body)
-    if magic != _MAGIC or length != text_length or len(body) != _HEADER.size + 4 * (2 * n_tokens + 2 * n_sentences):
+    if magic != _MAGIC or length != len(text) or len(body) != _HEADER.size + 4 * (2 * n_tokens + 2 * n_sentences):
         return None
     at = _HEADER.size
     starts = _tuple(body[at : at + 4 * n_tokens])
@@ -73,7 +105,18 @@ def decode(data: bytes, text_length: int) -> Tokenization | None:
     ends = _tuple(body[at : at + 4 * n_tokens])
     at += 4 * n_tokens
     flat = _tuple(body[at:])
-    return Tokenization(starts, ends, tuple(zip(flat[0::2], flat[1::2], strict=True)))
+    tok = Tokenization(starts, ends, tuple(zip(flat[0::2], flat[1::2], strict=True)))
+    return tok if describes(tok, text) else None
+
+
+def _read_entry(path: Path) -> bytes | None:
+    """An entry's bytes; None if absent, unreadable, or reached through a symbolic link."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        return f.read()
 
 
 class TokenCache:
@@ -99,17 +142,22 @@ class TokenCache:
             self.misses += 1
             return tokenize(text)
         path = self.path(text)
-        try:
-            cached = decode(path.read_bytes(), len(text))
-        except OSError:
-            cached = None
+        data = _read_entry(path) if self._inside(path) else None
+        cached = decode(data, text) if data is not None else None
         if cached is not None:
             self.hits += 1
             return cached
         self.misses += 1
         tok = tokenize(text)
-        self._store(path, encode(len(text), tok))
+        if self._inside(path):
+            self._store(path, encode(text, tok))
         return tok
+
+    def _inside(self, path: Path) -> bool:
+        """Whether no folder between the cache root and ``path`` is a symbolic link (which
+        could lead a read or a write out of the cache)."""
+        assert self.root is not None
+        return not any(folder.is_symlink() for folder in (self.root, path.parent))
 
     @staticmethod
     def _store(path: Path, data: bytes) -> None:

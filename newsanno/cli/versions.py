@@ -1,0 +1,48 @@
+"""``newsanno versions``: every release of the dataset, from CHANGELOG.md and the release commits."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from newsanno import history
+from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS
+
+
+def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    p = sub.add_parser("versions", help=SUBCOMMANDS["versions"], description=__doc__)
+    p.add_argument("--repo", type=Path, default=Path("."), help="the git checkout (default: .)")
+    p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        found = history.releases(args.repo)
+    except history.HistoryError as exc:
+        print(f"newsanno versions: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    if args.format == "json":
+        rows = [
+            {
+                "version": history.format_version(r.version),
+                "date": r.date,
+                "commit": r.commit,
+                "tagged": r.tagged,
+                "sha256sums": r.sums_sha256,
+            }
+            for r in found
+        ]
+        print(json.dumps(rows, indent=2))
+        return EXIT_OK
+    print("version  date        commit        tag  SHA256SUMS sha256")
+    for r in found:
+        print(
+            f"{history.format_version(r.version):<8} {r.date or '(none)':<11} {(r.commit or '(none)')[:12]:<13} "
+            f"{'yes' if r.tagged else 'no':<4} {r.sums_sha256 or '(none)'}"
+        )
+    if not found:
+        print("(no release recorded)")
+    return EXIT_OK

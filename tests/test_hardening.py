@@ -1,0 +1,209 @@
+"""Hostile strings from raw/ reach the card, the charts and YAML readers harmlessly.
+
+One test per class of attack: Markdown/HTML injection into the generated card, math text
+and control characters in chart labels, and YAML alias bombs in a card's front matter.
+"""
+
+from __future__ import annotations
+
+import io
+import time
+from pathlib import Path
+
+import pytest
+from conftest import alpha, run_cli, write_document
+from PIL import Image
+
+from newsanno import card, safeyaml
+from newsanno.revisions import RevisionError, snapshot
+from newsanno.stats import CorpusStats
+
+INJECTION = "kept on purpose\n## Licence\nAll yours | <script>alert(1)</script>"
+
+
+def test_card_cells_cannot_break_out_of_their_table() -> None:
+    stats = CorpusStats()
+    stats.documents["train"] = 1
+    stats.lint_exceptions.append(("doc|1", "lint.unlinked_name", "/mentions/0", INJECTION))
+    text = card.statistics(stats)
+    lines = text.splitlines()
+    assert "## Licence" not in lines, "a line break in a reason must not start a section"
+    assert "<script>" not in text and "&lt;script&gt;" in text
+    row = next(line for line in lines if line.startswith("| doc\\|1"))
+    # A row of the four-column table has exactly five unescaped pipes.
+    assert row.replace("\\|", "").count("|") == 5
+    assert "doc\\|1" in row and "All yours \\|" in row
+
+
+def test_chart_labels_are_drawn_literally(tmp_path: Path, card_file: Path) -> None:
+    """An entity name that matplotlib would parse as math text (and fail on) builds fine."""
+    raw = tmp_path / "raw"
+    doc = alpha()
+    for entity in doc.entities:
+        if entity["id"] == "E1":
+            entity["name"] = r"$\undefined{x}$"
+    write_document(raw, doc, "train")
+    out = tmp_path / "dataset"
+    result = run_cli("build", "--raw", raw, "--out", out, "--card", card_file, "--no-cache")
+    assert result.returncode == 0, result.stderr
+    assert "internal error" not in result.stderr
+    png = Image.open(io.BytesIO((out / "charts" / "quotes.png").read_bytes()))
+    assert png.size[0] > 100
+
+
+@pytest.mark.parametrize("name", ["line\nbreak", "bidi\u202eevil", "tab\tand\x00nul", "zero\u200bwidth"])
+def test_chart_labels_with_control_characters_never_fail(name: str) -> None:
+    from newsanno import charts
+
+    stats = CorpusStats()
+    stats.quote_speakers.update([name, name, "plain"])
+    assert charts._drawable(name) != name
+    assert "\ufffd" in charts._drawable(name)
+    assert charts.quotes_png(stats).startswith(b"\x89PNG")
+
+
+BOMB = "a: &a ['x','x','x','x','x','x','x','x','x']\n" + "".join(
+    f"{chr(98 + i)}: &{chr(98 + i)} [*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)},*{chr(97 + i)}]\n" for i in range(9)
+)
+
+
+def test_yaml_aliases_are_refused_without_expanding() -> None:
+    assert len(BOMB) < 700
+    started = time.process_time()
+    with pytest.raises(safeyaml.YAMLRefused, match="aliases"):
+        safeyaml.load(BOMB)
+    assert time.process_time() - started < 5, "the refusal must come before any expansion"
+    assert safeyaml.load("configs:\n  - config_name: ner\n") == {"configs": [{"config_name": "ner"}]}
+
+
+def test_yaml_size_is_capped() -> None:
+    with pytest.raises(safeyaml.YAMLRefused, match="larger than"):
+        safeyaml.load("x: " + "y" * 2_000_000)
+
+
+def test_diff_refuses_a_card_holding_an_alias_bomb(tmp_path: Path) -> None:
+    (tmp_path / "dataset").mkdir()
+    (tmp_path / "dataset" / "README.md").write_text(f"---\n{BOMB}---\n\nprose\n", encoding="utf-8")
+    with pytest.raises(RevisionError, match="aliases"):
+        snapshot(tmp_path, "WORKTREE")
+    result = run_cli("diff", "WORKTREE", "WORKTREE", "--repo", tmp_path)
+    assert result.returncode != 0
+    assert "aliases" in result.stderr and "Traceback" not in result.stderr
+
+
+@pytest.fixture
+def card_file(tmp_path: Path) -> Path:
+    path = tmp_path / "CARD.md"
+    path.write_text("# Fixture card\n", encoding="utf-8")
+    return path
+
+
+# --- the token cache is an input: never trusted -------------------------------------------
+
+CACHE_TEXT = "Maria Lopez spoke in Springfield.\n\nShe left on Monday."
+
+
+def _forged_entry(text: str, tok: object, digest_over_text: bool) -> bytes:
+    """An entry an attacker can write: a valid digest (of the body alone, as the old format
+    had it, or with the text's key too) over tokens of their choosing."""
+    import hashlib
+
+    from newsanno import tokencache as tc
+
+    if digest_over_text:
+        return tc.encode(text, tok)  # type: ignore[arg-type]
+    body = tc.encode(text, tok)[: -tc._DIGEST]  # type: ignore[arg-type]
+    return body + hashlib.blake2b(body, digest_size=tc._DIGEST).digest()
+
+
+def test_a_forged_cache_entry_is_never_used(tmp_path: Path) -> None:
+    from newsanno import tokencache as tc
+    from newsanno.tokens import Tokenization, tokenize
+
+    real = tokenize(CACHE_TEXT)
+    cache = tc.TokenCache(tmp_path / "cache")
+    entry = cache.path(CACHE_TEXT)
+    entry.parent.mkdir(parents=True)
+    # Tokens that split "Maria" in two and cover all non-space characters: plausible-looking.
+    split = Tokenization((0, 2, *real.starts[1:]), (2, 5, *real.ends[1:]), ((0, len(real.starts) + 1),))
+    # Tokens that skip a word: they do not re-create the text.
+    skipping = Tokenization(real.starts[1:], real.ends[1:], ((0, len(real.starts) - 1),))
+    # Tokens outside the text.
+    outside = Tokenization((0, 500), (5, 505), ((0, 2),))
+    for forged in (
+        _forged_entry(CACHE_TEXT, split, False),
+        _forged_entry(CACHE_TEXT, skipping, True),
+        _forged_entry(CACHE_TEXT, outside, True),
+    ):
+        entry.write_bytes(forged)
+        assert cache.tokenize(CACHE_TEXT) == real
+        assert entry.read_bytes() == tc.encode(CACHE_TEXT, real), "a bad entry is rebuilt"
+    # An intact entry of another text, copied under this text's key, is refused too.
+    entry.write_bytes(tc.encode("Other text.", tokenize("Other text.")))
+    assert cache.tokenize(CACHE_TEXT) == real
+
+
+def test_the_cache_never_follows_a_symlink_out(tmp_path: Path) -> None:
+    from newsanno import tokencache as tc
+    from newsanno.tokens import tokenize
+
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    cache = tc.TokenCache(tmp_path / "cache")
+    entry = cache.path(CACHE_TEXT)
+    entry.parent.parent.mkdir(parents=True)
+    entry.parent.symlink_to(outside, target_is_directory=True)  # a symlinked fan-out folder
+    assert cache.tokenize(CACHE_TEXT) == tokenize(CACHE_TEXT)
+    assert list(outside.iterdir()) == [], "nothing is written through the link"
+    # A symlinked entry pointing at a file outside is not read (nor written through).
+    entry.parent.unlink()
+    entry.parent.mkdir()
+    target = outside / "victim"
+    target.write_bytes(tc.encode(CACHE_TEXT, tokenize(CACHE_TEXT)))
+    entry.symlink_to(target)
+    assert cache.tokenize(CACHE_TEXT) == tokenize(CACHE_TEXT)
+    assert target.read_bytes() == tc.encode(CACHE_TEXT, tokenize(CACHE_TEXT))
+
+
+# --- review pages: every string shown is escaped -------------------------------------------
+
+PAYLOADS = ["</script><script>alert(1)</script>", '"\' onmouseover="alert(2)', "'><img src=x onerror=alert(3)>"]
+
+
+def _tags(page: str) -> list[tuple[str, dict[str, str | None]]]:
+    from html.parser import HTMLParser
+
+    found: list[tuple[str, dict[str, str | None]]] = []
+
+    class Tags(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+            found.append((tag, dict(attrs)))
+
+    parser = Tags()
+    parser.feed(page)
+    parser.close()
+    return found
+
+
+@pytest.mark.parametrize("payload", PAYLOADS)
+def test_review_pages_escape_titles_names_and_text(tmp_path: Path, payload: str) -> None:
+    from conftest import DocBuilder
+
+    text = f"Bob said {payload} today.\n"
+    b = DocBuilder("evil", text)
+    b.entity("E1", payload, "PERSON")
+    b.mention("M1", "E1", "Bob")
+    b.quote("Q1", payload, "direct", "M1", "said")
+    raw = tmp_path / "raw"
+    write_document(raw, b, "train", title=f"Headline {payload}")
+    other = tmp_path / "other.json"
+    other.write_text((raw / "evil" / "annotations.json").read_text(encoding="utf-8"), encoding="utf-8")
+    out = tmp_path / "review"
+    result = run_cli("render", "evil", "--raw", raw, "--out", out, "--diff", other)
+    assert result.returncode == 0, result.stderr
+    for name in ("evil.html", "evil.diff.html", "index.html"):
+        page = (out / name).read_text(encoding="utf-8")
+        tags = _tags(page)
+        assert "img" not in {t for t, _ in tags}, name
+        assert [t for t, _ in tags].count("script") <= 1, name
+        assert not any(k.startswith("on") for _, attrs in tags for k in attrs), f"{name}: an event handler attribute was injected"
