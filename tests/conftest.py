@@ -1,4 +1,11 @@
-"""Shared test helpers: small fixture corpora written in the real raw/ layout."""
+"""Shared test helpers, the one place fixtures are made.
+
+:class:`DocBuilder` builds a document's annotations by searching its text (offsets are never
+counted by hand); it writes a raw/ folder (:func:`write_document`) or stays in memory as a
+model Document (:meth:`DocBuilder.document`).  ``alpha``/``beta``/``gamma`` are the fixture corpus;
+the ``corpus``/``card`` fixtures write it, and ``built`` hands each test a copy of one
+session-wide build of it (``pristine``), so the build (spaCy) runs once, not once per test.
+"""
 
 from __future__ import annotations
 
