@@ -12,6 +12,8 @@ repository and committed there, the way ``pre-commit try-repo`` shadows a dirty 
   (``VIRTUALENV_SYSTEM_SITE_PACKAGES``), so pip builds and installs only newsanno instead of
   downloading pyarrow, spaCy and datasets again: seconds instead of a minute.  Whether those
   dependency pins install from the package index is the CI install step's job, not this test's.
+  (Run from inside a virtualenv, "system" means that venv's base interpreter: pip then installs the
+  dependencies as before, slowly but correctly.)
 """
 
 from __future__ import annotations
