@@ -1,8 +1,16 @@
-"""Shared test helpers: small fixture corpora written in the real raw/ layout."""
+"""Shared test helpers, the one place fixtures are made.
+
+:class:`DocBuilder` builds a document's annotations by searching its text (offsets are never
+counted by hand); it writes a raw/ folder (:func:`write_document`) or stays in memory as a
+model Document (:meth:`DocBuilder.document`).  ``alpha``/``beta``/``gamma`` are the fixture corpus;
+the ``corpus``/``card`` fixtures write it, and ``built`` hands each test a copy of one
+session-wide build of it (``pristine``), so the build (spaCy) runs once, not once per test.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import hashlib
 import io
 import json
@@ -12,9 +20,13 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pytest
+
+if TYPE_CHECKING:
+    from newsanno.model import Document
+    from newsanno.problems import Problem
 
 # Tests never reach the Hub; set before anything imports datasets.
 os.environ["HF_DATASETS_OFFLINE"] = "1"
@@ -28,12 +40,18 @@ def sha256(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def span(text: str, needle: str, nth: int = 0) -> dict[str, Any]:
-    """start/end/text of the nth occurrence of needle, found by search, never by counting."""
+def find(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
+    """Offsets of the nth occurrence of needle (0-based), found by search, never by counting."""
     pos = -1
     for _ in range(nth + 1):
         pos = text.index(needle, pos + 1)
-    return {"start": pos, "end": pos + len(needle), "text": needle}
+    return pos, pos + len(needle)
+
+
+def span(text: str, needle: str, nth: int = 0) -> dict[str, Any]:
+    """start/end/text of the nth occurrence of needle."""
+    start, end = find(text, needle, nth)
+    return {"start": start, "end": end, "text": needle}
 
 
 def dump(value: Any) -> str:
@@ -42,14 +60,32 @@ def dump(value: Any) -> str:
 
 
 class DocBuilder:
-    """Builds one fixture document's annotations by searching its text."""
+    """Builds one fixture document's annotations by searching its text.
+
+    The same builder serves every test: written to disk as a raw/ folder (:func:`write_document`)
+    or kept in memory as a :class:`newsanno.model.Document` (:meth:`document`, :meth:`lint`).
+    """
 
     def __init__(self, doc_id: str, text: str) -> None:
         self.doc_id, self.text = doc_id, text
-        self.entities: list[dict[str, Any]] = []
-        self.mentions: list[dict[str, Any]] = []
-        self.quotes: list[dict[str, Any]] = []
-        self.claims: list[dict[str, Any]] = []
+        # One dict in the canonical key order; tests may edit it (drop "exceptions", say) before use.
+        self.ann: dict[str, Any] = {"document_id": doc_id, "entities": [], "mentions": [], "quotes": [], "claims": [], "exceptions": []}
+
+    @property
+    def entities(self) -> list[dict[str, Any]]:
+        return self.ann["entities"]
+
+    @property
+    def mentions(self) -> list[dict[str, Any]]:
+        return self.ann["mentions"]
+
+    @property
+    def quotes(self) -> list[dict[str, Any]]:
+        return self.ann["quotes"]
+
+    @property
+    def claims(self) -> list[dict[str, Any]]:
+        return self.ann["claims"]
 
     def entity(self, eid: str, name: str, etype: str) -> str:
         self.entities.append({"id": eid, "name": name, "type": etype, "wikidata": None})
@@ -57,35 +93,44 @@ class DocBuilder:
 
     def mention(self, mid: str, eid: str, needle: str, form: str = "NAM", nth: int = 0) -> str:
         etype = next(e["type"] for e in self.entities if e["id"] == eid)
-        s = span(self.text, needle, nth)
-        self.mentions.append(
-            {"id": mid, "entity_id": eid, "start": s["start"], "end": s["end"], "text": needle, "label": etype, "form": form}
-        )
+        start, end = find(self.text, needle, nth)
+        self.mentions.append({"id": mid, "entity_id": eid, "start": start, "end": end, "text": needle, "label": etype, "form": form})
         return mid
 
-    def quote(self, qid: str, needle: str, kind: str, speaker: str | None, cue: str | None, nth: int = 0) -> str:
-        speaker_entity = next((m["entity_id"] for m in self.mentions if m["id"] == speaker), None)
-        s = span(self.text, needle, nth)
+    def _entity_of(self, mention_id: str | None) -> str | None:
+        return next((m["entity_id"] for m in self.mentions if m["id"] == mention_id), None)
+
+    def quote(
+        self, qid: str, needle: str, kind: str, speaker: str | None = None, cue: str | None = None, nth: int = 0, cue_nth: int = 0
+    ) -> str:
         self.quotes.append(
             {
                 "id": qid,
-                **{k: s[k] for k in ("start", "end", "text")},
+                **span(self.text, needle, nth),
                 "kind": kind,
                 "speaker_mention_id": speaker,
-                "speaker_entity_id": speaker_entity,
-                "cue": span(self.text, cue) if cue else None,
+                "speaker_entity_id": self._entity_of(speaker),
+                "cue": span(self.text, cue, cue_nth) if cue is not None else None,
             }
         )
         return qid
 
-    def claim(self, cid: str, needle: str, claimant_mention: str | None, cfs: str = "CFS", quote: str | None = None) -> str:
-        entity = next((m["entity_id"] for m in self.mentions if m["id"] == claimant_mention), None)
-        s = span(self.text, needle)
+    def claim(
+        self,
+        cid: str,
+        needle: str,
+        claimant_mention: str | None = None,
+        cfs: str = "CFS",
+        quote: str | None = None,
+        *,
+        claimant_entity: str | None = None,
+    ) -> str:
+        """A claim; its claimant entity is the mention's unless given (a claimant without a mention)."""
         self.claims.append(
             {
                 "id": cid,
-                **s,
-                "claimant_entity_id": entity,
+                **span(self.text, needle),
+                "claimant_entity_id": claimant_entity or self._entity_of(claimant_mention),
                 "claimant_mention_id": claimant_mention,
                 "checkworthiness": cfs,
                 "quote_id": quote,
@@ -93,15 +138,49 @@ class DocBuilder:
         )
         return cid
 
+    def except_(self, code: str, reason: str = "reviewed", annotation_id: str | None = None, span: tuple[int, int] | None = None) -> None:
+        start, end = span if span is not None else (None, None)
+        self.ann["exceptions"].append({"code": code, "annotation_id": annotation_id, "start": start, "end": end, "reason": reason})
+
     def annotations(self) -> dict[str, Any]:
+        return dict(self.ann)
+
+    def source(self, title: str = "A headline", author: str | None = "Jane Reporter") -> bytes:
+        """The source.txt bytes: a header, then the text."""
+        return f"\n{title}\n\n{author}\n1 March 2024\n\n{self.text}".encode()
+
+    def meta(
+        self, split: str = "train", *, title: str = "A headline", author: str | None = "Jane Reporter", published: str = "2024-03-01"
+    ) -> dict[str, Any]:
+        """document.json, with the hashes of :meth:`source` and the text."""
         return {
-            "document_id": self.doc_id,
-            "entities": self.entities,
-            "mentions": self.mentions,
-            "quotes": self.quotes,
-            "claims": self.claims,
-            "exceptions": [],
+            "id": self.doc_id,
+            "title": title,
+            "author": author,
+            "published": published,
+            "publisher": "Fixture Gazette",
+            "language": "en",
+            "source_url": None,
+            "split": split,
+            "source_sha256": sha256(self.source(title, author)),
+            "text_sha256": sha256(self.text.encode()),
+            "rights": {"text": "Written for the tests.", "annotations": "CC-BY-4.0"},
         }
+
+    def document(self) -> Document:
+        """The in-memory document, as if loaded from raw/<id>/."""
+        from newsanno.model import Document
+
+        # Fields the model may gain beyond these three (such as the folder a document came from,
+        # a display string) get the fixture's folder, so the fixtures do not break when it does.
+        extra = {f.name: f"raw/{self.doc_id}" for f in dataclasses.fields(Document) if f.name not in ("meta", "text", "annotations")}
+        return Document(meta=self.meta(), text=self.text, annotations=self.ann, **extra)  # type: ignore[arg-type]
+
+    def lint(self) -> list[Problem]:
+        """The linter's findings on :meth:`document`, shown as raw/<id>/annotations.json."""
+        from newsanno.lint import lint_document
+
+        return lint_document(self.document(), f"raw/{self.doc_id}/annotations.json")
 
 
 def write_document(
@@ -116,24 +195,9 @@ def write_document(
     """Write a complete document folder (source, text, metadata with hashes, annotations)."""
     folder = root / builder.doc_id
     folder.mkdir(parents=True)
-    source = f"\n{title}\n\n{author}\n1 March 2024\n\n{builder.text}".encode()
-    text = builder.text.encode()
-    meta = {
-        "id": builder.doc_id,
-        "title": title,
-        "author": author,
-        "published": published,
-        "publisher": "Fixture Gazette",
-        "language": "en",
-        "source_url": None,
-        "split": split,
-        "source_sha256": sha256(source),
-        "text_sha256": sha256(text),
-        "rights": {"text": "Written for the tests.", "annotations": "CC-BY-4.0"},
-    }
-    (folder / "source.txt").write_bytes(source)
-    (folder / "text.txt").write_bytes(text)
-    (folder / "document.json").write_text(dump(meta), encoding="utf-8")
+    (folder / "source.txt").write_bytes(builder.source(title, author))
+    (folder / "text.txt").write_bytes(builder.text.encode())
+    (folder / "document.json").write_text(dump(builder.meta(split, title=title, author=author, published=published)), encoding="utf-8")
     (folder / "annotations.json").write_text(dump(builder.annotations()), encoding="utf-8")
     return folder
 
@@ -203,21 +267,15 @@ FIXTURES: dict[str, tuple[Callable[[], DocBuilder], str]] = {
 }
 
 
-@pytest.fixture
-def corpus(tmp_path: Path) -> Path:
-    """A raw corpus of three small documents, one per split."""
-    root = tmp_path / "raw"
-    root.mkdir()
+CARD_TEXT = "# Fixture card\n\nProse of the maintainers.\n"
+
+
+def write_corpus(root: Path) -> Path:
+    """The three fixture documents, one per split, as a raw/ corpus at root."""
+    root.mkdir(parents=True)
     for make, split in FIXTURES.values():
         write_document(root, make(), split)
     return root
-
-
-@pytest.fixture
-def card(tmp_path: Path) -> Path:
-    path = tmp_path / "CARD.md"
-    path.write_text("# Fixture card\n\nProse of the maintainers.\n", encoding="utf-8")
-    return path
 
 
 def run_cli(
@@ -257,3 +315,61 @@ def copy_seed(dest: Path) -> Path:
     """A copy of the real raw/ corpus to mutate without touching the checkout."""
     shutil.copytree(ROOT / "raw", dest)
     return dest
+
+
+# --- fixtures -------------------------------------------------------------------------------------
+
+
+@pytest.fixture
+def corpus(tmp_path: Path) -> Path:
+    """A raw corpus of three small documents, one per split."""
+    return write_corpus(tmp_path / "raw")
+
+
+@pytest.fixture
+def card(tmp_path: Path) -> Path:
+    path = tmp_path / "CARD.md"
+    path.write_text(CARD_TEXT, encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def changelog() -> str | None:
+    """CHANGELOG.md text of the shared build (None: built without --changelog); a test module may override it."""
+    return None
+
+
+@pytest.fixture(scope="session")
+def shared_builds(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str | None], Path]:
+    """Builds of the fixture corpus, one per changelog text for the whole session (a build runs spaCy)."""
+    done: dict[str | None, Path] = {}
+
+    def get(changelog: str | None) -> Path:
+        if changelog not in done:
+            root = tmp_path_factory.mktemp("pristine")
+            write_corpus(root / "raw")
+            (root / "CARD.md").write_text(CARD_TEXT, encoding="utf-8")
+            extra: list[str | Path] = []
+            if changelog is not None:
+                (root / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
+                extra = ["--changelog", root / "CHANGELOG.md"]
+            result = run_cli("build", "--raw", root / "raw", "--out", root / "dataset", "--card", root / "CARD.md", *extra)
+            assert result.returncode == 0, result.stderr
+            done[changelog] = root
+        return done[changelog]
+
+    return get
+
+
+@pytest.fixture
+def pristine(shared_builds: Callable[[str | None], Path], changelog: str | None) -> Path:
+    """The shared build's folder (raw/, CARD.md, CHANGELOG.md if any, dataset/): read it, never change it."""
+    return shared_builds(changelog)
+
+
+@pytest.fixture
+def built(pristine: Path, tmp_path: Path) -> Path:
+    """This test's own copy of the fixture corpus's dataset/, built from the same documents and card as `corpus` and `card`."""
+    out = tmp_path / "dataset"
+    shutil.copytree(pristine / "dataset", out)
+    return out

@@ -18,13 +18,6 @@ def snapshot(folder: Path) -> dict[str, tuple[bytes, int]]:
     return {str(p.relative_to(folder)): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(folder.rglob("*")) if p.is_file()}
 
 
-@pytest.fixture
-def built(corpus: Path, card: Path, tmp_path: Path) -> Path:
-    out = tmp_path / "dataset"
-    assert build(corpus, out, card).returncode == 0
-    return out
-
-
 def mutate(corpus: Path, doc: str, change: Mutation) -> None:
     path = corpus / doc / "annotations.json"
     data = json.loads(path.read_text(encoding="utf-8"))

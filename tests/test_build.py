@@ -8,7 +8,6 @@ import sys
 from pathlib import Path
 
 import pyarrow.parquet as pq
-import pytest
 from conftest import FIXTURES, ROOT, build, dump
 
 CONFIGS = ["documents", "mentions", "quotes", "claims", "ner"]
@@ -18,14 +17,6 @@ def load(path: Path, config: str, cache: Path):
     import datasets
 
     return datasets.load_dataset(str(path), config, cache_dir=str(cache))
-
-
-@pytest.fixture
-def built(corpus: Path, card: Path, tmp_path: Path) -> Path:
-    out = tmp_path / "dataset"
-    result = build(corpus, out, card)
-    assert result.returncode == 0, result.stderr
-    return out
 
 
 def expected(kind: str) -> dict[str, list[dict]]:

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import FIXTURES, ROOT, build, run_cli, write_document
+from conftest import FIXTURES, ROOT, build, run_cli
 
 CHANGELOG = """# Changelog
 
@@ -26,24 +26,10 @@ CHANGELOG = """# Changelog
 """
 
 
-@pytest.fixture(scope="module")
-def pristine(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """One build shared by the module (a build runs spaCy); tests get their own copy."""
-    root = tmp_path_factory.mktemp("croissant")
-    for make, split in FIXTURES.values():
-        write_document(root / "raw", make(), split)
-    (root / "CARD.md").write_text("# Fixture card\n", encoding="utf-8")
-    (root / "CHANGELOG.md").write_text(CHANGELOG, encoding="utf-8")
-    result = build(root / "raw", root / "dataset", root / "CARD.md", "--changelog", root / "CHANGELOG.md")
-    assert result.returncode == 0, result.stderr
-    return root
-
-
 @pytest.fixture
-def built(pristine: Path, tmp_path: Path) -> Path:
-    out = tmp_path / "dataset"
-    shutil.copytree(pristine / "dataset", out)
-    return out
+def changelog() -> str:
+    """The shared build of this module reads a changelog (the croissant's version and date)."""
+    return CHANGELOG
 
 
 def flip_one_byte(path: Path) -> None:

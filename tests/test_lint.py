@@ -6,111 +6,21 @@ searching the text (never counted by hand), so these tests depend on neither the
 
 from __future__ import annotations
 
-import dataclasses
-from pathlib import Path
-from typing import Any, cast
-
 import pytest
+from conftest import ROOT, SEED_ID, DocBuilder, find
 
 from newsanno import lint, schema
 from newsanno.lint import lint_document, quote_mark_pairs
-from newsanno.model import Annotations, Document, DocumentMeta
 from newsanno.problems import Problem
 from newsanno.validate import load_document
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "raw" / "wsws-2024-02-07-zelensky-purge"
+SEED = ROOT / "raw" / SEED_ID
 SHOWN = "raw/fixture/annotations.json"
 
-META: dict[str, Any] = {
-    "id": "fixture",
-    "title": "A headline",
-    "author": "Jane Reporter",
-    "published": "2024-03-01",
-    "publisher": "Test Publisher",
-    "language": "en",
-    "source_url": None,
-    "split": "train",
-    "source_sha256": "0" * 64,
-    "text_sha256": "0" * 64,
-    "rights": {"text": "test text", "annotations": "CC-BY-4.0"},
-}
 
-
-def find(text: str, needle: str, nth: int = 0) -> tuple[int, int]:
-    """Offsets of the nth occurrence of needle (0-based), by search."""
-    pos = -1
-    for _ in range(nth + 1):
-        pos = text.index(needle, pos + 1)
-    return pos, pos + len(needle)
-
-
-class Fixture:
-    """A small document whose annotations are added by searching its text."""
-
-    def __init__(self, text: str) -> None:
-        self.text = text
-        self.ann: dict[str, Any] = {"document_id": "fixture", "entities": [], "mentions": [], "quotes": [], "claims": [], "exceptions": []}
-
-    def entity(self, eid: str, name: str, etype: str) -> str:
-        self.ann["entities"].append({"id": eid, "name": name, "type": etype, "wikidata": None})
-        return eid
-
-    def mention(self, mid: str, eid: str, needle: str, nth: int = 0, form: str = "NAM") -> str:
-        etype = next(e["type"] for e in self.ann["entities"] if e["id"] == eid)
-        start, end = find(self.text, needle, nth)
-        self.ann["mentions"].append({"id": mid, "entity_id": eid, "start": start, "end": end, "text": needle, "label": etype, "form": form})
-        return mid
-
-    def quote(self, qid: str, needle: str, kind: str, speaker: str | None = None, cue: str | None = None, cue_nth: int = 0) -> str:
-        start, end = find(self.text, needle)
-        entity = next((m["entity_id"] for m in self.ann["mentions"] if m["id"] == speaker), None)
-        cue_span = None
-        if cue is not None:
-            cs, ce = find(self.text, cue, cue_nth)
-            cue_span = {"start": cs, "end": ce, "text": cue}
-        self.ann["quotes"].append(
-            {
-                "id": qid,
-                "start": start,
-                "end": end,
-                "text": needle,
-                "kind": kind,
-                "speaker_mention_id": speaker,
-                "speaker_entity_id": entity,
-                "cue": cue_span,
-            }
-        )
-        return qid
-
-    def claim(self, cid: str, needle: str, claimant_entity: str | None = None, claimant_mention: str | None = None) -> str:
-        start, end = find(self.text, needle)
-        self.ann["claims"].append(
-            {
-                "id": cid,
-                "start": start,
-                "end": end,
-                "text": needle,
-                "claimant_entity_id": claimant_entity,
-                "claimant_mention_id": claimant_mention,
-                "checkworthiness": "CFS",
-                "quote_id": None,
-            }
-        )
-        return cid
-
-    def except_(self, code: str, reason: str = "reviewed", annotation_id: str | None = None, span: tuple[int, int] | None = None) -> None:
-        start, end = span if span is not None else (None, None)
-        self.ann["exceptions"].append({"code": code, "annotation_id": annotation_id, "start": start, "end": end, "reason": reason})
-
-    def document(self) -> Document:
-        # Fields the model may gain beyond these three (such as the folder a document came from,
-        # a display string) get the fixture's folder, so the fixtures do not break when it does.
-        extra = {f.name: "raw/fixture" for f in dataclasses.fields(Document) if f.name not in ("meta", "text", "annotations")}
-        return Document(meta=cast(DocumentMeta, META), text=self.text, annotations=cast(Annotations, self.ann), **extra)
-
-    def lint(self) -> list[Problem]:
-        return lint_document(self.document(), SHOWN)
+def fixture(text: str) -> DocBuilder:
+    """A document "fixture" (shown as SHOWN) whose annotations are added by searching its text."""
+    return DocBuilder("fixture", text)
 
 
 def codes(problems: list[Problem]) -> list[str]:
@@ -121,7 +31,7 @@ def codes(problems: list[Problem]) -> list[str]:
 
 
 def test_unannotated_name_found_with_context_and_hint() -> None:
-    f = Fixture("Kyiv said no. Later, officials in Kyiv agreed.\n")
+    f = fixture("Kyiv said no. Later, officials in Kyiv agreed.\n")
     f.entity("E1", "Kyiv", "GPE")
     f.mention("M1", "E1", "Kyiv")
     (p,) = f.lint()
@@ -135,7 +45,7 @@ def test_unannotated_name_found_with_context_and_hint() -> None:
 
 
 def test_unannotated_name_silent_when_every_occurrence_is_annotated() -> None:
-    f = Fixture("Kyiv said no. Later, officials in Kyiv agreed.\n")
+    f = fixture("Kyiv said no. Later, officials in Kyiv agreed.\n")
     f.entity("E1", "Kyiv", "GPE")
     f.mention("M1", "E1", "Kyiv")
     f.mention("M2", "E1", "Kyiv", nth=1)
@@ -145,7 +55,7 @@ def test_unannotated_name_silent_when_every_occurrence_is_annotated() -> None:
 def test_unannotated_name_counts_occurrence_inside_another_name_as_covered() -> None:
     # "Post" inside "Washington Post" and "Ukraine" inside "BBC Ukraine" are covered by the longer name;
     # "Ukrainian" is a different word, not an occurrence of "Ukraine".
-    f = Fixture("The Washington Post said the Post was right. BBC Ukraine agreed that Ukraine and Ukrainian troops held.\n")
+    f = fixture("The Washington Post said the Post was right. BBC Ukraine agreed that Ukraine and Ukrainian troops held.\n")
     f.entity("E1", "Washington Post", "ORG")
     f.entity("E2", "BBC Ukraine", "ORG")
     f.entity("E3", "Ukraine", "GPE")
@@ -159,7 +69,7 @@ def test_unannotated_name_counts_occurrence_inside_another_name_as_covered() -> 
 
 
 def test_unannotated_name_ignores_nom_and_pro_mentions() -> None:
-    f = Fixture("The minister resigned. The minister left.\n")
+    f = fixture("The minister resigned. The minister left.\n")
     f.entity("E1", "The minister", "PERSON")
     f.mention("M1", "E1", "The minister", form="NOM")
     assert f.lint() == []
@@ -169,7 +79,7 @@ def test_unannotated_name_ignores_nom_and_pro_mentions() -> None:
 
 
 def test_label_conflict_reports_the_minority_label() -> None:
-    f = Fixture("Jordan scored. Jordan signed a treaty. Jordan scored again.\n")
+    f = fixture("Jordan scored. Jordan signed a treaty. Jordan scored again.\n")
     f.entity("E1", "Jordan", "PERSON")
     f.entity("E2", "Jordan", "GPE")
     f.mention("M1", "E1", "Jordan")
@@ -183,7 +93,7 @@ def test_label_conflict_reports_the_minority_label() -> None:
 
 
 def test_label_conflict_silent_for_consistent_labels() -> None:
-    f = Fixture("Jordan scored. Jordan scored again.\n")
+    f = fixture("Jordan scored. Jordan scored again.\n")
     f.entity("E1", "Jordan", "PERSON")
     f.mention("M1", "E1", "Jordan")
     f.mention("M2", "E1", "Jordan", nth=1)
@@ -194,7 +104,7 @@ def test_label_conflict_silent_for_consistent_labels() -> None:
 
 
 def test_canonical_name_not_among_mention_texts() -> None:
-    f = Fixture("Biden spoke. He left.\n")
+    f = fixture("Biden spoke. He left.\n")
     f.entity("E1", "Joe Biden", "PERSON")
     f.mention("M1", "E1", "Biden")
     f.mention("M2", "E1", "He", form="PRO")
@@ -206,13 +116,13 @@ def test_canonical_name_not_among_mention_texts() -> None:
 
 
 def test_canonical_name_reported_for_entity_without_mentions() -> None:
-    f = Fixture("Nothing here.\n")
+    f = fixture("Nothing here.\n")
     f.entity("E1", "Nobody", "PERSON")
     assert codes(f.lint()) == [lint.CANONICAL_NAME]
 
 
 def test_canonical_name_silent_when_it_is_a_mention_text() -> None:
-    f = Fixture("Joe Biden spoke. Biden left.\n")
+    f = fixture("Joe Biden spoke. Biden left.\n")
     f.entity("E1", "Joe Biden", "PERSON")
     f.mention("M1", "E1", "Joe Biden")
     f.mention("M2", "E1", "Biden", nth=1)
@@ -224,7 +134,7 @@ def test_canonical_name_silent_when_it_is_a_mention_text() -> None:
 
 @pytest.mark.parametrize("marked", ['the "savior" of', "to \u201cretake\u201d the"])
 def test_uncovered_quotation_marks_found(marked: str) -> None:
-    f = Fixture(f"They called him {marked} the nation.\n")
+    f = fixture(f"They called him {marked} the nation.\n")
     (p,) = f.lint()
     assert p.code == lint.UNQUOTED_MARKS
     assert p.pointer == "/quotes/-"
@@ -234,13 +144,13 @@ def test_uncovered_quotation_marks_found(marked: str) -> None:
 
 
 def test_scare_quote_covers_its_marks() -> None:
-    f = Fixture('They called him the "savior" of the nation.\n')
+    f = fixture('They called him the "savior" of the nation.\n')
     f.quote("Q1", "savior", "scare")
     assert f.lint() == []
 
 
 def test_mixed_quote_containing_the_marks_covers_them() -> None:
-    f = Fixture('Kim said that the people want "a reset." Then she left.\n')
+    f = fixture('Kim said that the people want "a reset." Then she left.\n')
     f.entity("E1", "Kim", "PERSON")
     f.mention("M1", "E1", "Kim")
     f.quote("Q1", 'the people want "a reset."', "mixed", "M1", "said")
@@ -248,7 +158,7 @@ def test_mixed_quote_containing_the_marks_covers_them() -> None:
 
 
 def test_apostrophes_are_not_quotation_marks() -> None:
-    f = Fixture("Ukraine\u2019s army and Kyiv's mayor said it's fine, isn\u2019t it.\n")
+    f = fixture("Ukraine\u2019s army and Kyiv's mayor said it's fine, isn\u2019t it.\n")
     f.entity("E1", "Ukraine", "GPE")
     f.entity("E2", "Kyiv", "GPE")
     f.mention("M1", "E1", "Ukraine")
@@ -257,7 +167,7 @@ def test_apostrophes_are_not_quotation_marks() -> None:
 
 
 def test_unpaired_quotation_mark_found() -> None:
-    f = Fixture("He said it was over\u201d and left.\n")
+    f = fixture("He said it was over\u201d and left.\n")
     (p,) = f.lint()
     assert p.code == lint.UNPAIRED_MARK
 
@@ -274,7 +184,7 @@ def test_quote_mark_pairs_restart_at_each_paragraph() -> None:
 
 
 def test_direct_quote_without_speaker_found() -> None:
-    f = Fixture('"We will win," a voice said.\n')
+    f = fixture('"We will win," a voice said.\n')
     f.quote("Q1", "We will win,", "direct", None, "said")
     (p,) = f.lint()
     assert p.code == lint.DIRECT_WITHOUT_SPEAKER
@@ -283,7 +193,7 @@ def test_direct_quote_without_speaker_found() -> None:
 
 
 def test_direct_quote_with_unnamed_speaker_as_nom_is_clean() -> None:
-    f = Fixture('"We will win," one official said.\n')
+    f = fixture('"We will win," one official said.\n')
     f.entity("E1", "one official", "PERSON")
     f.mention("M1", "E1", "one official", form="NOM")
     f.quote("Q1", "We will win,", "direct", "M1", "said")
@@ -291,13 +201,13 @@ def test_direct_quote_with_unnamed_speaker_as_nom_is_clean() -> None:
 
 
 def test_scare_quote_needs_no_speaker() -> None:
-    f = Fixture('a "reset" of sorts.\n')
+    f = fixture('a "reset" of sorts.\n')
     f.quote("Q1", "reset", "scare")
     assert f.lint() == []
 
 
 def test_cue_inside_content_found() -> None:
-    f = Fixture("Kim said the war is over.\n")
+    f = fixture("Kim said the war is over.\n")
     f.entity("E1", "Kim", "PERSON")
     f.mention("M1", "E1", "Kim")
     f.quote("Q1", "said the war is over", "indirect", "M1", "said")
@@ -309,7 +219,7 @@ def test_cue_inside_content_found() -> None:
 
 
 def test_cue_outside_content_is_clean() -> None:
-    f = Fixture("Kim said the war is over.\n")
+    f = fixture("Kim said the war is over.\n")
     f.entity("E1", "Kim", "PERSON")
     f.mention("M1", "E1", "Kim")
     f.quote("Q1", "the war is over", "indirect", "M1", "said")
@@ -320,7 +230,7 @@ def test_cue_outside_content_is_clean() -> None:
 
 
 def test_claimant_without_mention_found() -> None:
-    f = Fixture("Prices rose by 5 percent.\n")
+    f = fixture("Prices rose by 5 percent.\n")
     f.entity("E1", "Kim", "PERSON")
     f.claim("C1", "Prices rose by 5 percent", claimant_entity="E1")
     found = f.lint()
@@ -331,7 +241,7 @@ def test_claimant_without_mention_found() -> None:
 
 
 def test_claim_by_mentioned_claimant_or_author_is_clean() -> None:
-    f = Fixture("Kim said prices rose. Wages fell.\n")
+    f = fixture("Kim said prices rose. Wages fell.\n")
     f.entity("E1", "Kim", "PERSON")
     f.mention("M1", "E1", "Kim")
     f.claim("C1", "prices rose", claimant_entity="E1", claimant_mention="M1")
@@ -342,8 +252,8 @@ def test_claim_by_mentioned_claimant_or_author_is_clean() -> None:
 # --- exceptions ---------------------------------------------------------------------------------
 
 
-def _kyiv_twice() -> Fixture:
-    f = Fixture("Kyiv said no. Later, officials in Kyiv agreed.\n")
+def _kyiv_twice() -> DocBuilder:
+    f = fixture("Kyiv said no. Later, officials in Kyiv agreed.\n")
     f.entity("E1", "Kyiv", "GPE")
     f.mention("M1", "E1", "Kyiv")
     return f
@@ -356,7 +266,7 @@ def test_exception_by_span_silences_its_finding() -> None:
 
 
 def test_exception_by_annotation_id_silences_its_finding() -> None:
-    f = Fixture("Biden spoke.\n")
+    f = fixture("Biden spoke.\n")
     f.entity("E1", "Joe Biden", "PERSON")
     f.mention("M1", "E1", "Biden")
     f.except_(lint.CANONICAL_NAME, "full name from the headline", annotation_id="E1")
