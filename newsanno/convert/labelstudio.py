@@ -25,23 +25,19 @@ surrogate pair is an error.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from newsanno import schema
 from newsanno.convert.assemble import assemble, assign_ids
-from newsanno.convert.record import Record, Span
+from newsanno.convert.record import COREF, ENTITY_OVERRIDES, LAYERS, LINK_ENDS, EntityNote, Record, Span
 from newsanno.problems import Problem, has_errors
 
-LAYERS = ("mention", "quote", "cue", "claim")
-LINKS = ("speaker", "cue", "claimant", "in_quote", "coref")
+LINKS = (*LINK_ENDS, COREF)
 # (layer of from, layer of to) -> relation kind, for relations without a mapped label.
-_INFERRED = {
-    ("quote", "mention"): "speaker",
-    ("quote", "cue"): "cue",
-    ("claim", "mention"): "claimant",
-    ("claim", "quote"): "in_quote",
-    ("mention", "mention"): "coref",
-}
+_INFERRED = {ends: kind for kind, ends in LINK_ENDS.items()} | {("mention", "mention"): COREF}
+# The key in a task's ``data`` under which an export keeps what Label Studio has no place for.
+NOTES = "newsanno"
 
 
 def config_problems(config: Any, shown: str) -> list[Problem]:
@@ -194,6 +190,47 @@ def _to_codepoints(text: str, spans: list[dict[str, Any]], err: _Err) -> bool:
     return False
 
 
+@dataclass
+class _Notes:
+    """What an export kept in ``data.newsanno``: span order and ids, entity overrides, entities
+    and exceptions (all empty for a task that Label Studio made)."""
+
+    order: dict[str, int] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    entities: list[EntityNote] = field(default_factory=list)
+    exceptions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _notes(block: Any, err: _Err) -> _Notes | None:
+    """The notes of a task, or None (reported) when ``data.newsanno`` has the wrong shape."""
+    notes = _Notes()
+    if block is None:
+        return notes
+    try:
+        for n, (key, sid) in enumerate(block.get("spans", [])):
+            if not isinstance(key, str) or not isinstance(sid, str | None):
+                raise TypeError("spans must be [result id, annotation id or null] pairs")
+            notes.order[key] = n
+            if sid is not None:
+                notes.ids[key] = sid
+        for key, attrs in block.get("overrides", {}).items():
+            if not isinstance(attrs, dict):
+                raise TypeError("overrides must be objects")
+            notes.overrides[key] = {k: attrs[k] for k in ENTITY_OVERRIDES.values() if k in attrs}
+        for item in block.get("entities", []):
+            if not isinstance(item["entity"], dict) or not isinstance(item["entity"]["id"], str):
+                raise TypeError("an entity needs a string id")
+            notes.entities.append(EntityNote(dict(item["entity"]), item.get("mention")))
+        notes.exceptions = list(block.get("exceptions", []))
+        if not all(isinstance(x, dict) for x in notes.exceptions):
+            raise TypeError("exceptions must be objects")
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        err(f"data.{NOTES} is not what an export writes ({exc.__class__.__name__}: {exc})", "labelstudio.bad_note")
+        return None
+    return notes
+
+
 def _relation_kind(r: dict[str, Any], spans: dict[str, Span], label_kinds: dict[str, str]) -> tuple[str | None, Span, Span, list[str]]:
     """The kind of a relation (None when its ends or labels do not allow one), its source and
     target turned to point from quote or claim (or from the first mention), and its label names."""
@@ -217,7 +254,7 @@ def _links(relations: list[dict[str, Any]], record: Record, config: dict[str, An
         kind, a, b, names = _relation_kind(r, by_key, config.get("relations", {}))
         if kind is None:
             err(f"relation {names or ''} cannot link a {a.layer} to a {b.layer}", "labelstudio.bad_relation", id_of[a.key])
-        elif kind == "coref":
+        elif kind == COREF:
             record.coref.append((a.key, b.key))
         elif record.links.get((a.key, kind), b.key) != b.key:
             err(f"{a.layer} has more than one {kind} link", "labelstudio.bad_relation", id_of[a.key])
@@ -240,11 +277,16 @@ def parse_task(task: Any, config: dict[str, Any], shown: str) -> tuple[Record | 
     spans, relations = _read_results(results, config, err)
     if has_errors(problems) or not _to_codepoints(text, spans, err):
         return None, problems
-    spans.sort(key=lambda s: (s["start"], s["end"], s["rid"]))
-    record = Record()
+    notes = _notes(task["data"].get(NOTES), err)
+    if notes is None:
+        return None, problems
+    record = Record(entities=notes.entities, exceptions=notes.exceptions)
     for s in spans:
-        attrs = {k: v for k, v in s["spec"].items() if k != "layer"}
-        record.spans.append(Span(s["rid"], s["spec"]["layer"], s["start"], s["end"], text[s["start"] : s["end"]], attrs))
+        attrs = {k: v for k, v in s["spec"].items() if k != "layer"} | notes.overrides.get(s["rid"], {})
+        span = Span(s["rid"], s["spec"]["layer"], s["start"], s["end"], text[s["start"] : s["end"]], attrs, notes.ids.get(s["rid"]))
+        record.spans.append(span)
+    # Exported spans keep their exported order; spans added in Label Studio follow in text order.
+    record.spans.sort(key=lambda s: (0, notes.order[s.key], 0, "") if s.key in notes.order else (1, s.start, s.end, s.key))
     _links(relations, record, config, err)
     return (None if has_errors(problems) else record), problems
 

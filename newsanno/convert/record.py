@@ -35,6 +35,8 @@ LINK_ENDS = {
     "claimant": ("claim", "mention"),
     "in_quote": ("claim", "quote"),
 }
+# Coreference is not a link of a quote or claim: the record keeps it as pairs of mentions.
+COREF = "coref"
 # The attribute of a quote or claim that overrides the entity of its linked mention.
 ENTITY_OVERRIDES = {"quote": "speaker_entity_id", "claim": "claimant_entity_id"}
 
