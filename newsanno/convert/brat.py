@@ -1,5 +1,9 @@
 """brat standoff (``.txt`` + ``.ann``) to and from annotations.json.
 
+Both ways go through :class:`~newsanno.convert.record.Record`: :func:`parse_ann` reads lines into a
+record (checked against the ``.txt``, problems located by line), :func:`import_ann` assembles it
+with :mod:`newsanno.convert.assemble`, and :func:`export_ann` writes the record of annotations.
+
 Mapping (what brat can show natively):
 
 - mention: ``T`` span typed by its label (PERSON, ORG, ...), ``A Form Tn NAM|NOM|PRO``;

@@ -1,4 +1,5 @@
-"""Label Studio JSON export to annotations.json.
+"""Label Studio JSON export to annotations.json: a task is parsed into the shared
+:class:`~newsanno.convert.record.Record` and :func:`newsanno.convert.assemble.assemble` builds it.
 
 A Label Studio export is a list of tasks; each has ``data.text`` and ``annotations``, whose first
 annotation that was not cancelled holds ``result`` items: ``labels`` spans (``id``, ``value.start``,
@@ -15,6 +16,11 @@ A relation without a mapped label gets its kind from what it links (quote-mentio
 cue, claim-mention: claimant, claim-quote: in_quote, mention-mention: coref), in either direction.
 Entities are the coreference chains, named after their first mention.  Ids are assigned in text
 order (M1, Q1, C1, E1).
+
+A task written by :mod:`newsanno.convert.labelstudio_export` also carries ``data.newsanno``: the
+exported spans' ids and order, entities, entity overrides and lint exceptions.  They are restored,
+so the round trip is lossless; spans added in Label Studio follow the exported ones in text order
+and get fresh ids.
 
 Offsets: Label Studio (JavaScript) may count UTF-16 code units rather than code points.  When
 every span's ``value.text`` matches the text in code points they are used as they are; otherwise,
