@@ -37,8 +37,15 @@ def fresh(prefix: str, taken: set[str]) -> str:
 
 def assign_ids(spans: list[Span]) -> list[str | None]:
     """The annotation id of each span, in order (None for cues, which have none)."""
+    # Given ids are taken before any fresh one is drawn, so a fresh id never repeats a later given one.
     taken = {s.id for s in spans if s.id is not None}
-    return [s.id if s.id is not None else fresh(ID_PREFIXES[s.layer], taken) if s.layer in ID_PREFIXES else None for s in spans]
+    ids: list[str | None] = []
+    for s in spans:
+        if s.id is None and s.layer in ID_PREFIXES:
+            ids.append(fresh(ID_PREFIXES[s.layer], taken))
+        else:
+            ids.append(s.id if s.layer in ID_PREFIXES else None)
+    return ids
 
 
 def chain_roots(pairs: list[tuple[str, str]], items: list[str]) -> dict[str, str]:
