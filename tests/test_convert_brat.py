@@ -124,3 +124,16 @@ def test_annotation_conf_declares_every_label() -> None:
     for label in schema.ENTITY_TYPES:
         assert label in entities
     assert f"Value:{'|'.join(schema.QUOTE_KINDS)}" in conf
+
+
+def test_a_span_without_its_id_note_gets_the_lowest_free_id() -> None:
+    b = alpha()
+    original = canonical_dumps(b.annotations(), schema.ANNOTATIONS)
+    ann, _ = brat.export_ann(b.annotations())
+    second = b.annotations()["mentions"][1]["id"]
+    kept = [line for line in ann.splitlines() if not line.endswith(f'{{"id":"{second}"}}')]
+    assert len(kept) == len(ann.splitlines()) - 1
+    back, problems = brat.import_ann("\n".join(kept) + "\n", b.text, b.doc_id)
+    assert problems == []
+    # The spans before it keep their noted ids without using up numbers, so it gets its own id back.
+    assert canonical_dumps(back, schema.ANNOTATIONS) == original

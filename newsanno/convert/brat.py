@@ -1,5 +1,9 @@
 """brat standoff (``.txt`` + ``.ann``) to and from annotations.json.
 
+Both ways go through :class:`~newsanno.convert.record.Record`: :func:`parse_ann` reads lines into a
+record (checked against the ``.txt``, problems located by line), :func:`import_ann` assembles it
+with :mod:`newsanno.convert.assemble`, and :func:`export_ann` writes the record of annotations.
+
 Mapping (what brat can show natively):
 
 - mention: ``T`` span typed by its label (PERSON, ORG, ...), ``A Form Tn NAM|NOM|PRO``;
@@ -31,18 +35,24 @@ reported.  Offsets in brat are code points, as in text.txt.
 
 from __future__ import annotations
 
-import itertools
 import json
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from newsanno import schema
-from newsanno.problems import Problem
+from newsanno.convert.assemble import DEFAULTS, assemble
+from newsanno.convert.record import ENTITY_OVERRIDES, LINK_ENDS, EntityNote, Record, Span, from_annotations
+from newsanno.problems import Problem, has_errors
 
 NOTE_PREFIX = "newsanno "
 QUOTE, CUE, CLAIM = "Quote", "Cue", "Claim"
 FORM, KIND, CHECKWORTHINESS = "Form", "Kind", "Checkworthiness"
 SPEAKER, CUE_REL, CLAIMANT, IN_QUOTE, COREF = "Speaker", "Cue", "Claimant", "InQuote", "Coref"
+# Record layer -> brat span type (a mention's type is its entity label), and the attribute it carries.
+SPAN_TYPES = {"quote": QUOTE, "cue": CUE, "claim": CLAIM}
+ATTRIBUTES = {"mention": (FORM, "form"), "quote": (KIND, "kind"), "claim": (CHECKWORTHINESS, "checkworthiness")}
+RELATIONS = {"speaker": SPEAKER, "cue": CUE_REL, "claimant": CLAIMANT, "in_quote": IN_QUOTE}
 
 
 def _note(obj: dict[str, Any]) -> str:
@@ -73,91 +83,57 @@ def annotation_conf() -> str:
 
 def export_ann(annotations: dict[str, Any]) -> tuple[str, list[Problem]]:
     """The ``.ann`` text of one document's annotations (the ``.txt`` is text.txt unchanged)."""
+    return write_ann(from_annotations(annotations))
+
+
+def write_ann(record: Record) -> tuple[str, list[Problem]]:
+    """The ``.ann`` text of a record, and what brat could not hold (entities or exceptions of a
+    document without spans)."""
     lines: list[str] = []
     notes: list[tuple[str, dict[str, Any]]] = []
-    problems: list[Problem] = []
-    tid: dict[str, str] = {}  # annotation id -> T id
-    counter = {"T": 0, "A": 0, "R": 0}
-
-    def new(kind: str) -> str:
-        counter[kind] += 1
-        return f"{kind}{counter[kind]}"
-
-    def span(typ: str, item: dict[str, Any]) -> str:
-        t = new("T")
+    tid: dict[str, str] = {}  # record key -> T id
+    attributes = 0
+    for n, s in enumerate(record.spans, 1):
+        t = tid[s.key] = f"T{n}"
+        typ = s.attrs["label"] if s.layer == "mention" else SPAN_TYPES[s.layer]
         # brat keeps one annotation per line and shows a line break inside a span as a space.
-        lines.append(f"{t}\t{typ} {item['start']} {item['end']}\t{item['text'].replace(chr(10), ' ')}")
-        return t
-
-    def attribute(name: str, target: str, value: str) -> None:
-        lines.append(f"{new('A')}\t{name} {target} {value}")
-
-    def relation(name: str, arg1: str, arg2: str) -> None:
-        lines.append(f"{new('R')}\t{name} Arg1:{arg1} Arg2:{arg2}")
-
-    mentions, quotes, claims = annotations["mentions"], annotations["quotes"], annotations["claims"]
-    entity_of = {m["id"]: m["entity_id"] for m in mentions}
-    for m in mentions:
-        t = tid[m["id"]] = span(m["label"], m)
-        attribute(FORM, t, m["form"])
-        notes.append((t, {"id": m["id"]}))
-    cues: dict[tuple[int, int], str] = {}
-    for q in quotes:
-        t = tid[q["id"]] = span(QUOTE, q)
-        attribute(KIND, t, q["kind"])
-        notes.append((t, {"id": q["id"]}))
-    for q in quotes:
-        cue = q["cue"]
-        if cue is not None:
-            key = (cue["start"], cue["end"])
-            if key not in cues:
-                cues[key] = span(CUE, cue)
-    for c in claims:
-        t = tid[c["id"]] = span(CLAIM, c)
-        attribute(CHECKWORTHINESS, t, c["checkworthiness"])
-        notes.append((t, {"id": c["id"]}))
-    for q in quotes:
-        if q["speaker_mention_id"] is not None:
-            relation(SPEAKER, tid[q["id"]], tid[q["speaker_mention_id"]])
-        if q["cue"] is not None:
-            relation(CUE_REL, tid[q["id"]], cues[(q["cue"]["start"], q["cue"]["end"])])
-        if q["speaker_entity_id"] != entity_of.get(q["speaker_mention_id"] or ""):
-            notes.append((tid[q["id"]], {"speaker_entity_id": q["speaker_entity_id"]}))
-    for c in claims:
-        if c["claimant_mention_id"] is not None:
-            relation(CLAIMANT, tid[c["id"]], tid[c["claimant_mention_id"]])
-        if c["quote_id"] is not None:
-            relation(IN_QUOTE, tid[c["id"]], tid[c["quote_id"]])
-        if c["claimant_entity_id"] != entity_of.get(c["claimant_mention_id"] or ""):
-            notes.append((tid[c["id"]], {"claimant_entity_id": c["claimant_entity_id"]}))
-    chains: dict[str, list[str]] = {}
-    for m in mentions:
-        chains.setdefault(m["entity_id"], []).append(tid[m["id"]])
-    for chain in chains.values():
-        for a, b in itertools.pairwise(chain):
-            relation(COREF, a, b)
-    first = next(iter(tid.values()), None)
-    for e in annotations["entities"]:
-        chain = chains.get(e["id"])
-        target = chain[0] if chain else first
-        if target is None:
-            problems.append(
-                Problem("", f"entity {e['id']} is lost: brat notes need a span to attach to", "brat.lost", annotation_id=e["id"])
-            )
-            continue
-        notes.append((target, {"entity": dict(e)} if chain else {"entity": dict(e), "mentionless": True}))
-    for x in annotations.get("exceptions", []):
-        if first is None:
-            problems.append(Problem("", f"lint exception {x['code']} is lost: brat notes need a span to attach to", "brat.lost"))
-            continue
-        notes.append((first, {"exception": dict(x)}))
-    for i, (target, obj) in enumerate(notes, 1):
-        lines.append(f"#{i}\tAnnotatorNotes {target}\t{_note(obj)}")
+        lines.append(f"{t}\t{typ} {s.start} {s.end}\t{s.text.replace(chr(10), ' ')}")
+        if s.layer in ATTRIBUTES:
+            name, attr = ATTRIBUTES[s.layer]
+            attributes += 1
+            lines.append(f"A{attributes}\t{name} {t} {s.attrs.get(attr, DEFAULTS[attr])}")
+        if s.id is not None:
+            notes.append((t, {"id": s.id}))
+    relations = [(RELATIONS[kind], a, b) for (a, kind), b in record.links.items()] + [(COREF, a, b) for a, b in record.coref]
+    lines += [f"R{n}\t{name} Arg1:{tid[a]} Arg2:{tid[b]}" for n, (name, a, b) in enumerate(relations, 1)]
+    problems = _record_notes(record, tid, notes)
+    lines += [f"#{n}\tAnnotatorNotes {target}\t{_note(obj)}" for n, (target, obj) in enumerate(notes, 1)]
     return "".join(line + "\n" for line in lines), problems
 
 
+def _record_notes(record: Record, tid: dict[str, str], notes: list[tuple[str, dict[str, Any]]]) -> list[Problem]:
+    """Append the notes for what brat has no place for; the problems for what cannot be attached."""
+    notes += [(tid[s.key], {k: s.attrs[k]}) for s in record.spans for k in ENTITY_OVERRIDES.values() if k in s.attrs]
+    first = tid[record.spans[0].key] if record.spans else None
+    problems: list[Problem] = []
+    for entity, mention in record.entities:
+        if mention is None and first is None:
+            message = f"entity {entity['id']} is lost: brat notes need a span to attach to"
+            problems.append(Problem("", message, "brat.lost", annotation_id=entity["id"]))
+        elif mention is None:
+            notes.append((first, {"entity": dict(entity), "mentionless": True}))  # type: ignore[arg-type]
+        else:
+            notes.append((tid[mention], {"entity": dict(entity)}))
+    for x in record.exceptions:
+        if first is None:
+            problems.append(Problem("", f"lint exception {x['code']} is lost: brat notes need a span to attach to", "brat.lost"))
+        else:
+            notes.append((first, {"exception": dict(x)}))
+    return problems
+
+
 @dataclass
-class _Span:
+class _T:
     tid: str
     type: str
     start: int
@@ -166,87 +142,75 @@ class _Span:
     line: int
 
 
-def _union_find(pairs: list[tuple[str, str]], items: list[str]) -> dict[str, str]:
-    parent = {i: i for i in items}
+@dataclass
+class _Lines:
+    """What the lines of a ``.ann`` file say, before any of it is checked against the rest."""
 
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in pairs:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            # The earlier mention stays the root, so a chain's root is its first mention.
-            if items.index(ra) < items.index(rb):
-                parent[rb] = ra
-            else:
-                parent[ra] = rb
-    return {i: root(i) for i in items}
+    spans: dict[str, _T] = field(default_factory=dict)
+    attrs: dict[tuple[str, str], str] = field(default_factory=dict)  # (T id, attribute) -> value
+    rels: list[tuple[str, str, str, int]] = field(default_factory=list)  # name, arg1, arg2, line
+    equivs: list[list[str]] = field(default_factory=list)
+    notes: list[tuple[str, dict[str, Any], int]] = field(default_factory=list)  # target, note object, line
 
 
-def import_ann(ann: str, text: str, document_id: str, shown: str = "document.ann") -> tuple[dict[str, Any] | None, list[Problem]]:
-    """Annotations from a ``.ann`` file and its ``.txt``; None when an error makes them unusable."""
-    problems: list[Problem] = []
+_Err = Callable[..., None]
 
-    def err(line: int | None, message: str, code: str, severity: str = "error") -> None:
-        problems.append(Problem(shown, message, code, line=line, severity=severity))  # type: ignore[arg-type]
 
-    spans: dict[str, _Span] = {}
-    attrs: dict[tuple[str, str], str] = {}
-    rels: list[tuple[str, str, str, int]] = []
-    equivs: list[list[str]] = []
-    notes: list[tuple[str, dict[str, Any], int]] = []
+def _read_line(fields: list[str], n: int, found: _Lines, err: _Err) -> None:
+    """Record one line; raises IndexError or ValueError when it cannot be parsed."""
+    ident = fields[0]
+    if ident.startswith("T"):
+        typ, _, offsets = fields[1].partition(" ")
+        if ";" in offsets:
+            err(n, f"{ident}: discontinuous spans cannot be expressed in annotations.json", "brat.discontinuous")
+            return
+        start, end = (int(x) for x in offsets.split())
+        found.spans[ident] = _T(ident, typ, start, end, fields[2], n)
+    elif ident.startswith("A") or ident.startswith("M"):
+        parts = fields[1].split()
+        found.attrs[(parts[1], parts[0])] = parts[2] if len(parts) > 2 else "true"
+    elif ident.startswith("R"):
+        name, arg1, arg2 = fields[1].split()
+        found.rels.append((name, arg1.split(":", 1)[1], arg2.split(":", 1)[1], n))
+    elif ident == "*":
+        _, *members = fields[1].split()
+        found.equivs.append(members)
+    elif ident.startswith("#"):
+        _, target = fields[1].split()
+        body = fields[2] if len(fields) > 2 else ""
+        if body.startswith(NOTE_PREFIX):
+            obj = json.loads(body[len(NOTE_PREFIX) :])
+            if not isinstance(obj, dict):
+                raise ValueError("note is not a JSON object")
+            found.notes.append((target, obj, n))
+    else:
+        err(n, f"{ident}: this kind of brat annotation (events, normalizations) is not imported", "brat.unsupported", "warning")
+
+
+def _read_lines(ann: str, text: str, err: _Err) -> _Lines:
+    """Every line of the file, and each span's text checked against the ``.txt``."""
+    found = _Lines()
     for n, raw in enumerate(ann.split("\n"), 1):
-        if not raw.strip():
-            continue
-        fields = raw.split("\t")
-        ident = fields[0]
-        try:
-            if ident.startswith("T"):
-                typ, _, offsets = fields[1].partition(" ")
-                if ";" in offsets:
-                    err(n, f"{ident}: discontinuous spans cannot be expressed in annotations.json", "brat.discontinuous")
-                    continue
-                start, end = (int(x) for x in offsets.split())
-                spans[ident] = _Span(ident, typ, start, end, fields[2], n)
-            elif ident.startswith("A") or ident.startswith("M"):
-                parts = fields[1].split()
-                attrs[(parts[1], parts[0])] = parts[2] if len(parts) > 2 else "true"
-            elif ident.startswith("R"):
-                name, arg1, arg2 = fields[1].split()
-                rels.append((name, arg1.split(":", 1)[1], arg2.split(":", 1)[1], n))
-            elif ident == "*":
-                name, *members = fields[1].split()
-                equivs.append(members)
-            elif ident.startswith("#"):
-                _, target = fields[1].split()
-                body = fields[2] if len(fields) > 2 else ""
-                if body.startswith(NOTE_PREFIX):
-                    obj = json.loads(body[len(NOTE_PREFIX) :])
-                    if not isinstance(obj, dict):
-                        raise ValueError("note is not a JSON object")
-                    notes.append((target, obj, n))
-            else:
-                err(n, f"{ident}: this kind of brat annotation (events, normalizations) is not imported", "brat.unsupported", "warning")
-        except (IndexError, ValueError) as exc:
-            err(n, f"cannot parse line {raw[:80]!r}: {exc}", "brat.syntax")
-    for s in spans.values():
+        if raw.strip():
+            try:
+                _read_line(raw.split("\t"), n, found, err)
+            except (IndexError, ValueError) as exc:
+                err(n, f"cannot parse line {raw[:80]!r}: {exc}", "brat.syntax")
+    for s in found.spans.values():
         if not (0 <= s.start < s.end <= len(text)) or text[s.start : s.end].replace("\n", " ") != s.text:
-            found = text[s.start : s.end] if 0 <= s.start <= s.end <= len(text) else "out of range"
-            err(s.line, f"{s.tid}: span text {s.text!r} but the .txt has {found!r} at {s.start}..{s.end}", "brat.offsets")
+            shown = text[s.start : s.end] if 0 <= s.start <= s.end <= len(text) else "out of range"
+            err(s.line, f"{s.tid}: span text {s.text!r} but the .txt has {shown!r} at {s.start}..{s.end}", "brat.offsets")
         else:
-            s.text = text[s.start : s.end]
-    if problems and any(p.severity == "error" for p in problems):
-        return None, problems
+            s.text = text[s.start : s.end]  # the .ann shows line breaks as spaces
+    return found
 
+
+def _read_notes(found: _Lines, record: Record, err: _Err) -> tuple[dict[str, str], dict[str, dict[str, Any]]]:
+    """Ids and entity overrides by T id; entities and exceptions go straight into the record."""
     ids: dict[str, str] = {}
     overrides: dict[str, dict[str, Any]] = {}
-    entity_notes: list[tuple[str, dict[str, Any], bool]] = []
-    exceptions: list[dict[str, Any]] = []
-    for target, obj, n in notes:
-        if target not in spans:
+    for target, obj, n in found.notes:
+        if target not in found.spans:
             err(n, f"note refers to unknown span {target}", "brat.dangling")
         elif "id" in obj and not isinstance(obj["id"], str):
             err(n, "id note must hold a string", "brat.bad_note")
@@ -257,137 +221,90 @@ def import_ann(ann: str, text: str, document_id: str, shown: str = "document.ann
         elif "exception" in obj and not isinstance(obj["exception"], dict):
             err(n, "exception note must hold an object", "brat.bad_note")
         elif "entity" in obj:
-            entity_notes.append((target, obj["entity"], bool(obj.get("mentionless"))))
+            record.entities.append(EntityNote(obj["entity"], None if obj.get("mentionless") else target))
         elif "exception" in obj:
-            exceptions.append(obj["exception"])
+            record.exceptions.append(obj["exception"])
         else:
             overrides.setdefault(target, {}).update(obj)
+    return ids, overrides
 
-    labels = set(schema.ENTITY_TYPES)
-    kinds = {QUOTE: "Q", CLAIM: "C"}
-    order = {QUOTE: [], CLAIM: [], CUE: [], "mention": []}  # type: dict[str, list[_Span]]
-    for s in spans.values():
-        if s.type in labels:
-            order["mention"].append(s)
-        elif s.type in order:
-            order[s.type].append(s)
-        else:
+
+def _layer(typ: str) -> str | None:
+    if typ in schema.ENTITY_TYPES:
+        return "mention"
+    return next((layer for layer, t in SPAN_TYPES.items() if t == typ), None)
+
+
+def _record_spans(found: _Lines, ids: dict[str, str], overrides: dict[str, dict[str, Any]], err: _Err) -> list[Span]:
+    """The record's spans in file order, with their brat attributes and note overrides."""
+    spans: list[Span] = []
+    for s in found.spans.values():
+        layer = _layer(s.type)
+        if layer is None:
             err(s.line, f"{s.tid}: unknown span type {s.type!r}", "brat.unknown_type")
-    taken = set(ids.values())
+            continue
+        attrs: dict[str, Any] = {"label": s.type} if layer == "mention" else {}
+        if layer in ATTRIBUTES and (s.tid, ATTRIBUTES[layer][0]) in found.attrs:
+            attrs[ATTRIBUTES[layer][1]] = found.attrs[(s.tid, ATTRIBUTES[layer][0])]
+        override = ENTITY_OVERRIDES.get(layer, "")
+        if override in overrides.get(s.tid, {}):
+            attrs[override] = overrides[s.tid][override]
+        spans.append(Span(s.tid, layer, s.start, s.end, s.text, attrs, ids.get(s.tid)))
+    return spans
 
-    def fresh(prefix: str) -> str:
-        k = 1
-        while f"{prefix}{k}" in taken:
-            k += 1
-        taken.add(f"{prefix}{k}")
-        return f"{prefix}{k}"
 
-    for s in order["mention"]:
-        ids.setdefault(s.tid, fresh("M"))
-    for typ, prefix in kinds.items():
-        for s in order[typ]:
-            ids.setdefault(s.tid, fresh(prefix))
-
-    mention_tids = [s.tid for s in order["mention"]]
-    pairs = [(a, b) for name, a, b, _ in rels if name == COREF]
-    pairs += [(ms[0], m) for ms in equivs for m in ms[1:]]
+def _coref(found: _Lines, err: _Err) -> list[tuple[str, str]]:
+    pairs = [(a, b) for name, a, b, _ in found.rels if name == COREF]
+    pairs += [(ms[0], m) for ms in found.equivs for m in ms[1:]]
     for a, b in pairs:
-        if a not in spans or b not in spans or spans[a].type not in labels or spans[b].type not in labels:
+        if not all(x in found.spans and _layer(found.spans[x].type) == "mention" for x in (a, b)):
             err(None, f"coreference between {a} and {b}: both must be mentions", "brat.bad_relation")
-    if any(p.severity == "error" for p in problems):
-        return None, problems
-    chain_root = _union_find(pairs, mention_tids)
+    return pairs
 
-    entities: list[dict[str, Any]] = []
-    entity_of_root: dict[str, str] = {}
-    entity_ids = {e["id"] for _, e, _ in entity_notes}
-    for target, e, mentionless in entity_notes:
-        entities.append(dict(e))
-        if not mentionless:
-            entity_of_root[chain_root.get(target, target)] = e["id"]
-    for t in mention_tids:
-        root = chain_root[t]
-        if root not in entity_of_root:
-            k = 1
-            while f"E{k}" in entity_ids:
-                k += 1
-            entity_ids.add(f"E{k}")
-            entity_of_root[root] = f"E{k}"
-            s = spans[root]
-            entities.append({"id": f"E{k}", "name": s.text, "type": s.type, "wikidata": None})
 
-    mentions = [
-        {
-            "id": ids[s.tid],
-            "entity_id": entity_of_root[chain_root[s.tid]],
-            "start": s.start,
-            "end": s.end,
-            "text": s.text,
-            "label": s.type,
-            "form": attrs.get((s.tid, FORM), "NAM"),
-        }
-        for s in order["mention"]
-    ]
-    entity_of_mention = {ids[s.tid]: m["entity_id"] for s, m in zip(order["mention"], mentions, strict=True)}
+def _links(found: _Lines, err: _Err) -> dict[tuple[str, str], str]:
+    """Speaker, Cue, Claimant and InQuote relations, checked against the types they link."""
+    kind_of = {name: kind for kind, name in RELATIONS.items()}
     links: dict[tuple[str, str], str] = {}
-    for name, a, b, n in rels:
+    for name, a, b, n in found.rels:
         if name == COREF:
             continue
-        expected = {SPEAKER: (QUOTE, "mention"), CUE_REL: (QUOTE, CUE), CLAIMANT: (CLAIM, "mention"), IN_QUOTE: (CLAIM, QUOTE)}.get(name)
-        if expected is None:
+        if name not in kind_of:
             err(n, f"unknown relation type {name!r}", "brat.unknown_relation")
             continue
-        kind_b = "mention" if b in spans and spans[b].type in labels else (spans[b].type if b in spans else None)
-        if a not in spans or spans[a].type != expected[0] or kind_b != expected[1]:
-            err(n, f"{name} must link a {expected[0]} to a {expected[1]}", "brat.bad_relation")
-            continue
-        if (a, name) in links:
+        kind = kind_of[name]
+        ends = tuple(_layer(found.spans[x].type) if x in found.spans else None for x in (a, b))
+        if ends != LINK_ENDS[kind]:
+            shown = [SPAN_TYPES.get(layer, layer) for layer in LINK_ENDS[kind]]
+            err(n, f"{name} must link a {shown[0]} to a {shown[1]}", "brat.bad_relation")
+        elif (a, kind) in links:
             err(n, f"{a} has more than one {name} relation", "brat.bad_relation")
-            continue
-        links[(a, name)] = b
+        else:
+            links[(a, kind)] = b
+    return links
 
-    quotes = []
-    for s in order[QUOTE]:
-        speaker = links.get((s.tid, SPEAKER))
-        cue = links.get((s.tid, CUE_REL))
-        speaker_mention = ids[speaker] if speaker else None
-        quote = {
-            "id": ids[s.tid],
-            "start": s.start,
-            "end": s.end,
-            "text": s.text,
-            "kind": attrs.get((s.tid, KIND), "direct"),
-            "speaker_mention_id": speaker_mention,
-            "speaker_entity_id": entity_of_mention.get(speaker_mention or ""),
-            "cue": {"start": spans[cue].start, "end": spans[cue].end, "text": spans[cue].text} if cue else None,
-        }
-        quote.update({k: v for k, v in overrides.get(s.tid, {}).items() if k == "speaker_entity_id"})
-        quotes.append(quote)
-    claims = []
-    for s in order[CLAIM]:
-        claimant = links.get((s.tid, CLAIMANT))
-        in_quote = links.get((s.tid, IN_QUOTE))
-        claimant_mention = ids[claimant] if claimant else None
-        claim = {
-            "id": ids[s.tid],
-            "start": s.start,
-            "end": s.end,
-            "text": s.text,
-            "claimant_entity_id": entity_of_mention.get(claimant_mention or ""),
-            "claimant_mention_id": claimant_mention,
-            "checkworthiness": attrs.get((s.tid, CHECKWORTHINESS), "CFS"),
-            "quote_id": ids[in_quote] if in_quote else None,
-        }
-        claim.update({k: v for k, v in overrides.get(s.tid, {}).items() if k == "claimant_entity_id"})
-        claims.append(claim)
-    if any(p.severity == "error" for p in problems):
+
+def parse_ann(ann: str, text: str, shown: str = "document.ann") -> tuple[Record | None, list[Problem]]:
+    """The record of a ``.ann`` file and its ``.txt``; None when an error makes it unusable."""
+    problems: list[Problem] = []
+
+    def err(line: int | None, message: str, code: str, severity: str = "error") -> None:
+        problems.append(Problem(shown, message, code, line=line, severity=severity))  # type: ignore[arg-type]
+
+    found = _read_lines(ann, text, err)
+    if has_errors(problems):
         return None, problems
-    result = {
-        "document_id": document_id,
-        "entities": entities,
-        "mentions": mentions,
-        "quotes": quotes,
-        "claims": claims,
-        "exceptions": exceptions,
-    }
-    return result, problems
+    record = Record()
+    ids, overrides = _read_notes(found, record, err)
+    record.spans = _record_spans(found, ids, overrides, err)
+    record.coref = _coref(found, err)
+    if has_errors(problems):
+        return None, problems
+    record.links = _links(found, err)
+    return (None if has_errors(problems) else record), problems
+
+
+def import_ann(ann: str, text: str, document_id: str, shown: str = "document.ann") -> tuple[dict[str, Any] | None, list[Problem]]:
+    """Annotations from a ``.ann`` file and its ``.txt``; None when an error makes them unusable."""
+    record, problems = parse_ann(ann, text, shown)
+    return (None if record is None else assemble(record, document_id)), problems

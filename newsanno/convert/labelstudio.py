@@ -1,4 +1,5 @@
-"""Label Studio JSON export to annotations.json.
+"""Label Studio JSON export to annotations.json: a task is parsed into the shared
+:class:`~newsanno.convert.record.Record` and :func:`newsanno.convert.assemble.assemble` builds it.
 
 A Label Studio export is a list of tasks; each has ``data.text`` and ``annotations``, whose first
 annotation that was not cancelled holds ``result`` items: ``labels`` spans (``id``, ``value.start``,
@@ -16,6 +17,11 @@ cue, claim-mention: claimant, claim-quote: in_quote, mention-mention: coref), in
 Entities are the coreference chains, named after their first mention.  Ids are assigned in text
 order (M1, Q1, C1, E1).
 
+A task written by :mod:`newsanno.convert.labelstudio_export` also carries ``data.newsanno``: the
+exported spans' ids and order, entities, entity overrides and lint exceptions.  They are restored,
+so the round trip is lossless; spans added in Label Studio follow the exported ones in text order
+and get fresh ids.
+
 Offsets: Label Studio (JavaScript) may count UTF-16 code units rather than code points.  When
 every span's ``value.text`` matches the text in code points they are used as they are; otherwise,
 when every span matches in UTF-16 units they are converted; an offset that falls inside a
@@ -24,21 +30,20 @@ surrogate pair is an error.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from typing import Any
 
 from newsanno import schema
-from newsanno.problems import Problem
+from newsanno.convert.assemble import assemble, assign_ids
+from newsanno.convert.record import COREF, ENTITY_OVERRIDES, LAYERS, LINK_ENDS, EntityNote, Record, Span
+from newsanno.problems import Problem, has_errors
 
-LAYERS = ("mention", "quote", "cue", "claim")
-LINKS = ("speaker", "cue", "claimant", "in_quote", "coref")
+LINKS = (*LINK_ENDS, COREF)
 # (layer of from, layer of to) -> relation kind, for relations without a mapped label.
-_INFERRED = {
-    ("quote", "mention"): "speaker",
-    ("quote", "cue"): "cue",
-    ("claim", "mention"): "claimant",
-    ("claim", "quote"): "in_quote",
-    ("mention", "mention"): "coref",
-}
+_INFERRED = {ends: kind for kind, ends in LINK_ENDS.items()} | {("mention", "mention"): COREF}
+# The key in a task's ``data`` under which an export keeps what Label Studio has no place for.
+NOTES = "newsanno"
 
 
 def config_problems(config: Any, shown: str) -> list[Problem]:
@@ -106,30 +111,41 @@ def _offsets_mode(text: str, spans: list[dict[str, Any]]) -> str | None:
     return "utf16" if all(matches(s) for s in spans) else None
 
 
-def import_task(task: Any, config: dict[str, Any], document_id: str, shown: str) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """The annotations of one Label Studio task (None when an error makes them unusable).
+_Err = Callable[..., None]
 
-    ``config`` must already be free of :func:`config_problems`.  ``shown`` names the task in
-    problems, for instance ``export.json#3``.
-    """
-    problems: list[Problem] = []
 
-    def err(message: str, code: str, ann_id: str | None = None, severity: str = "error") -> None:
-        problems.append(Problem(shown, message, code, annotation_id=ann_id, severity=severity))  # type: ignore[arg-type]
-
+def _results(task: Any, err: _Err) -> tuple[str, list[Any]] | None:
+    """The text and the result list of the task's first annotation that was not cancelled."""
     text = task.get("data", {}).get("text") if isinstance(task, dict) and isinstance(task.get("data"), dict) else None
     if not isinstance(text, str):
         err("task has no data.text string", "labelstudio.shape")
-        return None, problems
+        return None
     listed = task.get("annotations")
     annotations = [a for a in listed if isinstance(a, dict) and not a.get("was_cancelled")] if isinstance(listed, list) else []
     if not annotations or not isinstance(annotations[0].get("result"), list):
         err("task has no annotation with a result list", "labelstudio.shape")
-        return None, problems
+        return None
+    return text, annotations[0]["result"]
 
+
+def _is_labels(item: dict[str, Any]) -> bool:
+    value = item.get("value")
+    return (
+        isinstance(value, dict)
+        and isinstance(item.get("id"), str)
+        and all(isinstance(value.get(k), int) and not isinstance(value.get(k), bool) for k in ("start", "end"))
+        and isinstance(value.get("text"), str)
+        and isinstance(value.get("labels"), list)
+        and len(value["labels"]) == 1
+        and isinstance(value["labels"][0], str)
+    )
+
+
+def _read_results(results: list[Any], config: dict[str, Any], err: _Err) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """The labelled spans (with their mapping spec) and the relations of a result list."""
     spans: list[dict[str, Any]] = []
     relations: list[dict[str, Any]] = []
-    for item in annotations[0]["result"]:
+    for item in results:
         if not isinstance(item, dict):
             err("result item is not an object", "labelstudio.shape")
             continue
@@ -139,169 +155,153 @@ def import_task(task: Any, config: dict[str, Any], document_id: str, shown: str)
                 relations.append(item)
             else:
                 err("relation without from_id/to_id", "labelstudio.shape", rid)
-            continue
-        if item.get("type") != "labels":
+        elif item.get("type") != "labels":
             err(f"result type {item.get('type')!r} is not imported", "labelstudio.unsupported", rid, "warning")
-            continue
-        value = item.get("value")
-        ok = (
-            isinstance(value, dict)
-            and rid is not None
-            and all(isinstance(value.get(k), int) and not isinstance(value.get(k), bool) for k in ("start", "end"))
-            and isinstance(value.get("text"), str)
-            and isinstance(value.get("labels"), list)
-            and len(value["labels"]) == 1
-            and isinstance(value["labels"][0], str)
-        )
-        if not ok:
+        elif not _is_labels(item):
             err("a labels result needs an id and value.start, value.end, value.text and exactly one label", "labelstudio.shape", rid)
-            continue
-        spec = config["labels"].get(value["labels"][0])
-        if spec is None:
-            err(f"label {value['labels'][0]!r} is not in the mapping config", "labelstudio.unknown_label", rid)
-            continue
-        spans.append({"rid": rid, "start": value["start"], "end": value["end"], "text": value["text"], "spec": spec})
-    if any(p.severity == "error" for p in problems):
-        return None, problems
+        elif item["value"]["labels"][0] not in config["labels"]:
+            err(f"label {item['value']['labels'][0]!r} is not in the mapping config", "labelstudio.unknown_label", rid)
+        else:
+            value = item["value"]
+            spec = config["labels"][value["labels"][0]]
+            spans.append({"rid": rid, "start": value["start"], "end": value["end"], "text": value["text"], "spec": spec})
+    return spans, relations
 
+
+def _to_codepoints(text: str, spans: list[dict[str, Any]], err: _Err) -> bool:
+    """Convert UTF-16 offsets in place when that is what the task counts; False (reported) when
+    the offsets fit neither counting."""
     mode = _offsets_mode(text, spans)
-    if mode is None:
-        table = utf16_to_codepoints(text)
-        for s in spans:
-            if 0 <= s["start"] < s["end"] <= len(text) and text[s["start"] : s["end"]] == s["text"]:
-                continue
-            inside = [o for o in (s["start"], s["end"]) if 0 <= o < len(table) and table[o] is None]
-            if inside:
-                err(f"UTF-16 offset {inside[0]} splits a surrogate pair (a character outside the BMP)", "labelstudio.surrogate", s["rid"])
-            else:
-                err(
-                    f"span text {s['text']!r} is found at {s['start']}..{s['end']} neither in code points "
-                    f"({text[s['start'] : s['end']]!r}) nor in UTF-16 units",
-                    "labelstudio.offsets",
-                    s["rid"],
-                )
-        if not problems:
-            err("span offsets mix code points and UTF-16 units", "labelstudio.offsets")
-        return None, problems
+    if mode == "codepoints":
+        return True
+    table = utf16_to_codepoints(text)
     if mode == "utf16":
-        table = utf16_to_codepoints(text)
         for s in spans:
             s["start"], s["end"] = table[s["start"]], table[s["end"]]
-
-    spans.sort(key=lambda s: (s["start"], s["end"], s["rid"]))
-    by_rid = {s["rid"]: s for s in spans}
-    counters = {"mention": 0, "quote": 0, "claim": 0}
+        return True
+    reported = False
     for s in spans:
-        layer = s["spec"]["layer"]
-        if layer in counters:
-            counters[layer] += 1
-            s["id"] = f"{layer[0].upper()}{counters[layer]}"
+        if 0 <= s["start"] < s["end"] <= len(text) and text[s["start"] : s["end"]] == s["text"]:
+            continue
+        reported = True
+        inside = [o for o in (s["start"], s["end"]) if 0 <= o < len(table) and table[o] is None]
+        if inside:
+            err(f"UTF-16 offset {inside[0]} splits a surrogate pair (a character outside the BMP)", "labelstudio.surrogate", s["rid"])
+        else:
+            shown = text[s["start"] : s["end"]]
+            message = f"span text {s['text']!r} is found at {s['start']}..{s['end']} neither in code points ({shown!r}) nor in UTF-16 units"
+            err(message, "labelstudio.offsets", s["rid"])
+    if not reported:
+        err("span offsets mix code points and UTF-16 units", "labelstudio.offsets")
+    return False
 
-    links: dict[tuple[str, str], dict[str, Any]] = {}
-    coref: list[tuple[str, str]] = []
-    label_kinds = config.get("relations", {})
+
+@dataclass
+class _Notes:
+    """What an export kept in ``data.newsanno``: span order and ids, entity overrides, entities
+    and exceptions (all empty for a task that Label Studio made)."""
+
+    order: dict[str, int] = field(default_factory=dict)
+    ids: dict[str, str] = field(default_factory=dict)
+    overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
+    entities: list[EntityNote] = field(default_factory=list)
+    exceptions: list[dict[str, Any]] = field(default_factory=list)
+
+
+def _notes(block: Any, err: _Err) -> _Notes | None:
+    """The notes of a task, or None (reported) when ``data.newsanno`` has the wrong shape."""
+    notes = _Notes()
+    if block is None:
+        return notes
+    try:
+        for n, (key, sid) in enumerate(block.get("spans", [])):
+            if not isinstance(key, str) or not isinstance(sid, str | None):
+                raise TypeError("spans must be [result id, annotation id or null] pairs")
+            notes.order[key] = n
+            if sid is not None:
+                notes.ids[key] = sid
+        for key, attrs in block.get("overrides", {}).items():
+            if not isinstance(attrs, dict):
+                raise TypeError("overrides must be objects")
+            notes.overrides[key] = {k: attrs[k] for k in ENTITY_OVERRIDES.values() if k in attrs}
+        for item in block.get("entities", []):
+            if not isinstance(item["entity"], dict) or not isinstance(item["entity"]["id"], str):
+                raise TypeError("an entity needs a string id")
+            notes.entities.append(EntityNote(dict(item["entity"]), item.get("mention")))
+        notes.exceptions = list(block.get("exceptions", []))
+        if not all(isinstance(x, dict) for x in notes.exceptions):
+            raise TypeError("exceptions must be objects")
+    except (AttributeError, KeyError, TypeError, ValueError) as exc:
+        err(f"data.{NOTES} is not what an export writes ({exc.__class__.__name__}: {exc})", "labelstudio.bad_note")
+        return None
+    return notes
+
+
+def _relation_kind(r: dict[str, Any], spans: dict[str, Span], label_kinds: dict[str, str]) -> tuple[str | None, Span, Span, list[str]]:
+    """The kind of a relation (None when its ends or labels do not allow one), its source and
+    target turned to point from quote or claim (or from the first mention), and its label names."""
+    a, b = spans[r["from_id"]], spans[r["to_id"]]
+    if (a.layer, b.layer) not in _INFERRED and (b.layer, a.layer) in _INFERRED:
+        a, b = b, a
+    inferred = _INFERRED.get((a.layer, b.layer))
+    names = [n for n in r.get("labels") or [] if isinstance(n, str)] if isinstance(r.get("labels"), list | None) else []
+    mapped = {label_kinds[n] for n in names if n in label_kinds}
+    return (None if mapped and mapped != {inferred} else inferred), a, b, names
+
+
+def _links(relations: list[dict[str, Any]], record: Record, config: dict[str, Any], err: _Err) -> None:
+    """Fill the record's links and coreference pairs from the task's relations."""
+    by_key = {s.key: s for s in record.spans}
+    id_of = {s.key: i for s, i in zip(record.spans, assign_ids(record.spans), strict=True)}
     for r in relations:
-        a, b = by_rid.get(r["from_id"]), by_rid.get(r["to_id"])
-        if a is None or b is None:
+        if r["from_id"] not in by_key or r["to_id"] not in by_key:
             err(f"relation {r['from_id']} -> {r['to_id']} refers to a span that is not imported", "labelstudio.dangling")
             continue
-        pair = (a["spec"]["layer"], b["spec"]["layer"])
-        if pair not in _INFERRED and pair[::-1] in _INFERRED:
-            a, b, pair = b, a, pair[::-1]
-        inferred = _INFERRED.get(pair)
-        names = [n for n in r.get("labels") or [] if isinstance(n, str)] if isinstance(r.get("labels"), list | None) else []
-        mapped = {label_kinds[n] for n in names if n in label_kinds}
-        if inferred is None or (mapped and mapped != {inferred}):
-            err(f"relation {names or ''} cannot link a {pair[0]} to a {pair[1]}", "labelstudio.bad_relation", a.get("id"))
-            continue
-        if inferred == "coref":
-            coref.append((a["rid"], b["rid"]))
-        elif (a["rid"], inferred) in links and links[(a["rid"], inferred)] is not b:
-            err(f"{pair[0]} has more than one {inferred} link", "labelstudio.bad_relation", a.get("id"))
+        kind, a, b, names = _relation_kind(r, by_key, config.get("relations", {}))
+        if kind is None:
+            err(f"relation {names or ''} cannot link a {a.layer} to a {b.layer}", "labelstudio.bad_relation", id_of[a.key])
+        elif kind == COREF:
+            record.coref.append((a.key, b.key))
+        elif record.links.get((a.key, kind), b.key) != b.key:
+            err(f"{a.layer} has more than one {kind} link", "labelstudio.bad_relation", id_of[a.key])
         else:
-            links[(a["rid"], inferred)] = b
-    if any(p.severity == "error" for p in problems):
+            record.links[(a.key, kind)] = b.key
+
+
+def parse_task(task: Any, config: dict[str, Any], shown: str) -> tuple[Record | None, list[Problem]]:
+    """The record of one Label Studio task, spans in text order (None when an error makes it
+    unusable).  ``config`` must already be free of :func:`config_problems`."""
+    problems: list[Problem] = []
+
+    def err(message: str, code: str, ann_id: str | None = None, severity: str = "error") -> None:
+        problems.append(Problem(shown, message, code, annotation_id=ann_id, severity=severity))  # type: ignore[arg-type]
+
+    found = _results(task, err)
+    if found is None:
         return None, problems
+    text, results = found
+    spans, relations = _read_results(results, config, err)
+    if has_errors(problems) or not _to_codepoints(text, spans, err):
+        return None, problems
+    notes = _notes(task["data"].get(NOTES), err)
+    if notes is None:
+        return None, problems
+    record = Record(entities=notes.entities, exceptions=notes.exceptions)
+    for s in spans:
+        attrs = {k: v for k, v in s["spec"].items() if k != "layer"} | notes.overrides.get(s["rid"], {})
+        span = Span(s["rid"], s["spec"]["layer"], s["start"], s["end"], text[s["start"] : s["end"]], attrs, notes.ids.get(s["rid"]))
+        record.spans.append(span)
+    # Exported spans keep their exported order; spans added in Label Studio follow in text order.
+    record.spans.sort(key=lambda s: (0, notes.order[s.key], 0, "") if s.key in notes.order else (1, s.start, s.end, s.key))
+    _links(relations, record, config, err)
+    return (None if has_errors(problems) else record), problems
 
-    mentions = [s for s in spans if s["spec"]["layer"] == "mention"]
-    root = {m["rid"]: m["rid"] for m in mentions}
 
-    def find(x: str) -> str:
-        while root[x] != x:
-            root[x] = root[root[x]]
-            x = root[x]
-        return x
+def import_task(task: Any, config: dict[str, Any], document_id: str, shown: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The annotations of one Label Studio task (None when an error makes them unusable).
 
-    position = {m["rid"]: i for i, m in enumerate(mentions)}
-    for a, b in coref:
-        ra, rb = find(a), find(b)
-        if ra != rb:
-            # The chain's first mention in the text stays its root and names the entity.
-            first, other = (ra, rb) if position[ra] < position[rb] else (rb, ra)
-            root[other] = first
-    entities: list[dict[str, Any]] = []
-    entity_of_root: dict[str, str] = {}
-    for m in mentions:
-        r = find(m["rid"])
-        if r not in entity_of_root:
-            entity_of_root[r] = f"E{len(entities) + 1}"
-            head = by_rid[r]
-            entities.append(
-                {"id": entity_of_root[r], "name": text[head["start"] : head["end"]], "type": head["spec"]["label"], "wikidata": None}
-            )
-        m["entity_id"] = entity_of_root[r]
-
-    def ref(s: dict[str, Any], kind: str, field: str) -> Any:
-        target = links.get((s["rid"], kind))
-        return target[field] if target else None
-
-    def cue(s: dict[str, Any]) -> dict[str, Any] | None:
-        c = links.get((s["rid"], "cue"))
-        return {"start": c["start"], "end": c["end"], "text": text[c["start"] : c["end"]]} if c else None
-
-    result = {
-        "document_id": document_id,
-        "entities": entities,
-        "mentions": [
-            {
-                "id": m["id"],
-                "entity_id": m["entity_id"],
-                "start": m["start"],
-                "end": m["end"],
-                "text": text[m["start"] : m["end"]],
-                "label": m["spec"]["label"],
-                "form": m["spec"].get("form", "NAM"),
-            }
-            for m in mentions
-        ],
-        "quotes": [
-            {
-                "id": q["id"],
-                "start": q["start"],
-                "end": q["end"],
-                "text": text[q["start"] : q["end"]],
-                "kind": q["spec"]["kind"],
-                "speaker_mention_id": ref(q, "speaker", "id"),
-                "speaker_entity_id": ref(q, "speaker", "entity_id"),
-                "cue": cue(q),
-            }
-            for q in spans
-            if q["spec"]["layer"] == "quote"
-        ],
-        "claims": [
-            {
-                "id": c["id"],
-                "start": c["start"],
-                "end": c["end"],
-                "text": text[c["start"] : c["end"]],
-                "claimant_entity_id": ref(c, "claimant", "entity_id"),
-                "claimant_mention_id": ref(c, "claimant", "id"),
-                "checkworthiness": c["spec"]["checkworthiness"],
-                "quote_id": ref(c, "in_quote", "id"),
-            }
-            for c in spans
-            if c["spec"]["layer"] == "claim"
-        ],
-        "exceptions": [],
-    }
-    return result, problems
+    ``config`` must already be free of :func:`config_problems`.  ``shown`` names the task in
+    problems, for instance ``export.json#3``.
+    """
+    record, problems = parse_task(task, config, shown)
+    return (None if record is None else assemble(record, document_id)), problems
