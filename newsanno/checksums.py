@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,9 +20,25 @@ def file_sha256(path: Path) -> str:
         return hashlib.file_digest(f, "sha256").hexdigest()
 
 
+def _walk(root: Path) -> tuple[list[str], list[str]]:
+    """(regular files, symbolic links) under ``root`` as sorted relative POSIX paths; links
+    are listed, never followed, so nothing outside ``root`` is read or listed."""
+    files: list[str] = []
+    links: list[str] = []
+    for folder, dirs, names in os.walk(root, followlinks=False):
+        here = Path(folder)
+        for name in [*dirs, *names]:
+            path = here / name
+            if path.is_symlink():
+                links.append(path.relative_to(root).as_posix())
+            elif name in names and path.is_file():
+                files.append(path.relative_to(root).as_posix())
+    return sorted(files), sorted(links)
+
+
 def listed_files(root: Path) -> list[str]:
-    """Every file under ``root`` except the manifest itself, as sorted relative POSIX paths."""
-    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*") if p.is_file() and p.relative_to(root).as_posix() != MANIFEST)
+    """Every regular file under ``root`` except the manifest itself, as sorted relative POSIX paths."""
+    return [name for name in _walk(root)[0] if name != MANIFEST]
 
 
 def render(root: Path) -> str:
@@ -40,7 +57,7 @@ def write(root: Path) -> Path:
 class Mismatch:
     """One way a folder differs from its manifest."""
 
-    kind: str  # "missing", "changed", "extra" or "malformed"
+    kind: str  # "missing", "changed", "extra", "malformed" or "symlink"
     path: str
     detail: str = ""
 
@@ -66,6 +83,11 @@ def parse(text: str) -> tuple[dict[str, str], list[Mismatch]]:
 def verify(root: Path) -> list[Mismatch]:
     """Every difference between ``root`` and ``root/SHA256SUMS``; empty when they agree."""
     manifest = root / MANIFEST
+    links = _walk(root)[1]
+    if links:
+        # A dataset folder holds only regular files; a link could make verify hash (and a
+        # user load) a file that lies outside the folder.
+        return [Mismatch("symlink", name, "symbolic links are not accepted in a dataset folder") for name in links]
     if not manifest.is_file():
         return [Mismatch("missing", MANIFEST, "no manifest to check against")]
     entries, problems = parse(manifest.read_text(encoding="utf-8"))

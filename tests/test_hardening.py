@@ -207,3 +207,33 @@ def test_review_pages_escape_titles_names_and_text(tmp_path: Path, payload: str)
         assert "img" not in {t for t, _ in tags}, name
         assert [t for t, _ in tags].count("script") <= 1, name
         assert not any(k.startswith("on") for _, attrs in tags for k in attrs), f"{name}: an event handler attribute was injected"
+
+
+# --- verify never reads through a symbolic link -------------------------------------------
+
+
+@pytest.mark.parametrize("where", ["file", "folder", "manifest"])
+def test_verify_refuses_symlinks_in_a_dataset_folder(tmp_path: Path, where: str) -> None:
+    from newsanno import checksums
+
+    folder = tmp_path / "dataset"
+    (folder / "data").mkdir(parents=True)
+    (folder / "data" / "a.parquet").write_bytes(b"rows")
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret").write_bytes(b"not part of the dataset")
+    checksums.write(folder)
+    assert checksums.verify(folder) == []
+    if where == "file":
+        (folder / "data" / "b.parquet").symlink_to(outside / "secret")
+    elif where == "folder":
+        (folder / "more").symlink_to(outside, target_is_directory=True)
+    else:
+        real = folder / checksums.MANIFEST
+        (outside / "SUMS").write_bytes(real.read_bytes())
+        real.unlink()
+        real.symlink_to(outside / "SUMS")
+    mismatches = checksums.verify(folder)
+    assert mismatches and all(m.kind == "symlink" for m in mismatches)
+    result = run_cli("verify", folder)
+    assert result.returncode == 1 and "symbolic links are not accepted" in result.stderr
