@@ -7,7 +7,7 @@ by git) and is safe to delete at any time.
 
 It can never change the output: an entry stores the text's length and a digest of its
 payload, and any entry that is truncated, corrupt or from another format is ignored and
-recomputed.  Entries are written to a temporary file and renamed into place, so parallel
+recomputed.  Entries are written with :func:`newsanno.atomic.write_atomic`, so parallel
 workers (or a killed build) never leave a half-written entry behind.
 
 Format of an entry (little-endian): magic, text length, token count, sentence count,
@@ -18,13 +18,12 @@ blake2b digest of everything before it.
 from __future__ import annotations
 
 import hashlib
-import os
 import struct
 import sys
-import tempfile
 from array import array
 from pathlib import Path
 
+from newsanno.atomic import write_atomic
 from newsanno.tokens import TOKENIZER_ID, Tokenization, tokenize
 
 DEFAULT_CACHE_DIR = Path(".newsanno-cache")
@@ -77,15 +76,10 @@ def decode(data: bytes, text_length: int) -> Tokenization | None:
 
 
 class TokenCache:
-    """Tokenize through an on-disk cache; ``root=None`` disables caching (always tokenize).
-
-    ``hits`` and ``misses`` count lookups in this process (a miss is a real tokenization).
-    """
+    """Tokenize through an on-disk cache; ``root=None`` disables caching (always tokenize)."""
 
     def __init__(self, root: Path | None = DEFAULT_CACHE_DIR) -> None:
         self.root = root / TOKENIZER_ID if root is not None else None
-        self.hits = 0
-        self.misses = 0
 
     def path(self, text: str) -> Path:
         """Where the entry for ``text`` lives (two-level fan-out keeps folders small)."""
@@ -96,7 +90,6 @@ class TokenCache:
     def tokenize(self, text: str) -> Tokenization:
         """The tokenization of ``text``, from the cache when it holds an intact entry."""
         if self.root is None:
-            self.misses += 1
             return tokenize(text)
         path = self.path(text)
         try:
@@ -104,9 +97,7 @@ class TokenCache:
         except OSError:
             cached = None
         if cached is not None:
-            self.hits += 1
             return cached
-        self.misses += 1
         tok = tokenize(text)
         self._store(path, encode(len(text), tok))
         return tok
@@ -115,14 +106,6 @@ class TokenCache:
     def _store(path: Path, data: bytes) -> None:
         # A cache that cannot be written (read-only checkout, full disk) only costs speed.
         try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
+            write_atomic(path, data, durable=False)
         except OSError:
             pass

@@ -18,10 +18,10 @@ from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
 from typing import Any
 
-from newsanno.cli.pipeline import ShardOutcome, ShardTask, build_shard, check
-from newsanno.jsonio import Limits
+from newsanno.build.pipeline import ShardOutcome, ShardTask, build_shard, check
+from newsanno.build.staging import tree_files
+from newsanno.jsonio import DEFAULT_LIMITS, Limits
 from newsanno.problems import Problem
-from newsanno.staging import tree_files
 from newsanno.tokencache import TokenCache
 
 ENGINES = ("local", "dask")
@@ -32,10 +32,13 @@ _POLL_SECONDS = 0.25
 
 @dataclass(frozen=True)
 class RunOptions:
-    """How to run the pipeline (never what it produces)."""
+    """How to run the pipeline (never what it produces).
 
-    limits: Limits
-    cache_dir: Path | None
+    ``cache_dir`` is the token cache folder (None: no cache, every text is tokenized).
+    """
+
+    limits: Limits = DEFAULT_LIMITS
+    cache_dir: Path | None = None
     num_proc: int = 1
     engine: str = "local"
     scheduler: str | None = None

@@ -18,7 +18,7 @@ from newsanno.jsonio import DEFAULT_LIMITS, Limits
 from newsanno.lint import LINT_PREFIX, lint_document
 from newsanno.model import Document
 from newsanno.problems import Problem, has_errors, promote
-from newsanno.shards import Shard, ShardPlan
+from newsanno.build.shards import Shard, ShardPlan
 from newsanno.stats import CorpusStats
 from newsanno.tokencache import TokenCache
 from newsanno.validate import load_document
@@ -133,7 +133,7 @@ def build_shard(
     # Here, not at the top: validate and lint import this module and must not pay the
     # seconds that datasets (behind the Features) and pyarrow take to import.
     from newsanno.features import CONFIGS, features
-    from newsanno.parquet import ShardWriter
+    from newsanno.build.parquet import ShardWriter
 
     outcome = ShardOutcome(failed=task.shard is None)
     writers: dict[str, ShardWriter] = {}
