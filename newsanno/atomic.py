@@ -11,7 +11,6 @@ import os
 import tempfile
 from pathlib import Path
 
-
 # Read once at import (reading the umask means setting it, which is not thread-safe).
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)

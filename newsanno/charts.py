@@ -116,7 +116,10 @@ def specs(stats: CorpusStats) -> dict[str, ChartSpec]:
         # Every schema label is listed, zeros included; speakers and claimants are the most frequent.
         "mention-labels.png": ChartSpec((_panel("Mentions per label", labels, [stats.mention_labels[x] for x in labels]),), 4.5),
         "quotes.png": ChartSpec(
-            (_panel("Quotes per kind", kinds, [stats.quote_kinds[k] for k in kinds]), _top_panel("Quotes per speaker", stats.quote_speakers)),
+            (
+                _panel("Quotes per kind", kinds, [stats.quote_kinds[k] for k in kinds]),
+                _top_panel("Quotes per speaker", stats.quote_speakers),
+            ),
             3.0,
         ),
         "claims.png": ChartSpec(

@@ -17,6 +17,7 @@ blake2b digest of everything before it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import struct
 import sys
@@ -105,7 +106,5 @@ class TokenCache:
     @staticmethod
     def _store(path: Path, data: bytes) -> None:
         # A cache that cannot be written (read-only checkout, full disk) only costs speed.
-        try:
+        with contextlib.suppress(OSError):
             write_atomic(path, data, durable=False)
-        except OSError:
-            pass

@@ -38,7 +38,7 @@ _EXPORTS = {
     "check_dataset": "dataset",
     "RunOptions": "engines",
 }
-__all__ = sorted(_EXPORTS)
+__all__ = ["BuildOptions", "BuildResult", "CheckResult", "RunOptions", "build_dataset", "check_dataset"]
 
 
 def __getattr__(name: str) -> Any:

@@ -10,6 +10,7 @@ token cache folder and are safe to delete.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.metadata
@@ -20,8 +21,8 @@ from dataclasses import asdict
 from pathlib import Path
 
 from newsanno import charts
-from newsanno.stats import CorpusStats
 from newsanno.atomic import write_atomic
+from newsanno.stats import CorpusStats
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _CHUNK_HEAD = struct.Struct(">I4s")
@@ -73,8 +74,6 @@ def render_all(stats: CorpusStats, cache_dir: Path | None) -> dict[str, bytes]:
             continue
         found[name] = charts.draw(spec)
         if path is not None:
-            try:
+            with contextlib.suppress(OSError):  # an unwritable cache only costs speed
                 write_atomic(path, found[name], durable=False)
-            except OSError:
-                pass  # an unwritable cache only costs speed
     return found

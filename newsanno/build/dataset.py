@@ -10,23 +10,14 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Protocol
 
 from newsanno import corpus
 from newsanno.build import engines, pipeline, shards, writers
-from newsanno.build.engines import RunOptions
+from newsanno.build.engines import Progress, RunOptions
 from newsanno.build.staging import staged_dir
 from newsanno.problems import Problem, has_errors
 from newsanno.stats import CorpusStats
 from newsanno.version import dataset_version
-
-
-class Progress(Protocol):
-    """Where the build reports documents done (a ``tqdm`` bar fits)."""
-
-    def reset(self, total: int | None = None) -> None: ...
-
-    def update(self, n: float | None = 1) -> object: ...
 
 
 @dataclass(frozen=True)

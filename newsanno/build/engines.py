@@ -16,8 +16,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
+from newsanno import corpus
 from newsanno.build.pipeline import ShardOutcome, ShardTask, build_shard, check
 from newsanno.build.staging import tree_files
 from newsanno.jsonio import DEFAULT_LIMITS, Limits
@@ -43,6 +44,14 @@ class RunOptions:
     engine: str = "local"
     scheduler: str | None = None
     shared_out: bool = False  # dask: workers write into the output folder themselves
+
+
+class Progress(Protocol):
+    """Where a run reports documents done (a ``tqdm`` bar fits)."""
+
+    def reset(self, total: int | None = None) -> None: ...
+
+    def update(self, n: float | None = 1) -> object: ...
 
 
 # Per-process state of pool workers, set once by the initializer instead of pickled per task.
@@ -84,6 +93,21 @@ def checked(folders: list[Path], options: RunOptions) -> Iterator[list[Problem]]
     with _pool(options) as pool:
         # imap keeps input order; chunks amortize the round trip of small results.
         yield from pool.imap(_check_one, folders, chunksize=8)
+
+
+def check_corpus(raw: Path, paths: list[Path], options: RunOptions, progress: Progress | None = None) -> tuple[int, list[Problem]]:
+    """Check the documents ``paths`` select in ``raw`` (all when empty): (documents checked, problems).
+
+    The problems of selection come first, then each document's in id order.
+    """
+    folders, problems = corpus.select(raw, paths)
+    if progress is not None:
+        progress.reset(total=len(folders))
+    for doc_problems in checked(folders, options):
+        problems.extend(doc_problems)
+        if progress is not None:
+            progress.update(1)
+    return len(folders), problems
 
 
 def built(

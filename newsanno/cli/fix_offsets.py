@@ -9,15 +9,14 @@ second run changes nothing.  Exit 0 when every span is (now) right, 1 when some 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from newsanno import corpus, fixoffsets, jsonio, schema
+from newsanno.atomic import write_atomic
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
-from newsanno.jsonio import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, Limits
+from newsanno.cli.common import add_limit_options, limits_from, non_negative
 from newsanno.validate import read_bytes
 
 
@@ -26,24 +25,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="document folders, or annotations.json files in them")
     p.add_argument(
         "--window",
-        type=_window,
+        type=non_negative,
         default=fixoffsets.WINDOW,
         help="a text occurring more than once is placed only if exactly one occurrence starts within this many "
         "code points of the old start (default: %(default)s)",
     )
     p.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
-    p.add_argument("--max-file-bytes", type=int, default=DEFAULT_MAX_FILE_BYTES, help="refuse files larger than this")
-    p.add_argument("--max-depth", type=int, default=DEFAULT_MAX_DEPTH, help="refuse JSON nested deeper than this")
+    add_limit_options(p)
     p.set_defaults(run=run)
-
-
-# Not cli.options.positive: importing cli.options loads the whole spaCy pipeline, which this command never needs.
-def _window(value: str) -> int:
-    """argparse type of --window: a non-negative number of code points."""
-    number = int(value)
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"must be at least 0, got {number}")
-    return number
 
 
 def _offsets(pair: tuple[Any, Any]) -> str:
@@ -55,24 +44,9 @@ def _label(pointer: str, annotation_id: str | None) -> str:
     return f"{pointer} ({annotation_id})" if annotation_id else pointer
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one rename, so a crash leaves the old file or the new one, never half."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def fix_folder(folder: Path, args: argparse.Namespace) -> int:
     """Fix one document folder; prints its changes and leftovers; returns its exit status."""
-    limits = Limits(max_file_bytes=args.max_file_bytes, max_depth=args.max_depth)
+    limits = limits_from(args)
     ann_path, text_path = folder / corpus.ANNOTATIONS, folder / corpus.TEXT
     shown = corpus.display(ann_path)
     raw_ann, problems = read_bytes(ann_path, limits)

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from newsanno import corpus, jsonio, schema
+from newsanno.atomic import write_atomic
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
 
 SCHEMA_OF = {corpus.DOCUMENT: schema.DOCUMENT, corpus.ANNOTATIONS: schema.ANNOTATIONS}
@@ -41,6 +42,6 @@ def run(args: argparse.Namespace) -> int:
             print(f"{path}: would reformat", file=sys.stderr)
             status = EXIT_INVALID
         else:
-            path.write_bytes(text.encode("utf-8"))
+            write_atomic(path, text.encode("utf-8"))
             print(f"{path}: reformatted", file=sys.stderr)
     return status
