@@ -142,7 +142,7 @@ def run_labelstudio(args: argparse.Namespace) -> int:
             converted.append((matches[0], annotations))
     # All tasks convert, or nothing is written: a half-imported export is hard to reason about.
     if has_errors(problems):
-        return finish(problems, len(tasks, args.format))
+        return finish(problems, len(tasks), args.format)
     for folder, annotations in converted:
         problems.extend(_write_and_validate(folder, annotations))
-    return finish(problems, len(converted, args.format))
+    return finish(problems, len(converted), args.format)
