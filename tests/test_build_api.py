@@ -92,3 +92,21 @@ def test_chart_cache_gives_the_drawn_bytes_and_ignores_broken_entries(corpus: Pa
     again = build_dataset(corpus, tmp_path / "again", card=CARD, options=options(cache))
     assert again.ok and files(tmp_path / "again") == files(tmp_path / "drawn")
     assert all(chartcache.is_png(e.read_bytes()) for e in entries), "broken entries are redrawn and rewritten"
+
+
+def test_a_build_with_unchanged_statistics_does_not_import_matplotlib(corpus: Path, tmp_path: Path) -> None:
+    """The chart cache is what makes a no-op build fast: the second build draws nothing."""
+    import subprocess
+    import sys
+
+    from conftest import ROOT
+
+    body = (
+        "import sys\nfrom pathlib import Path\nfrom newsanno.build import BuildOptions, RunOptions, build_dataset\n"
+        f"r = build_dataset(Path({str(corpus)!r}), Path({str(tmp_path / 'out')!r}), card='# Card\\n',"
+        f" options=BuildOptions(run=RunOptions(cache_dir=Path({str(tmp_path / 'cache')!r}))))\n"
+        "assert r.ok, r.problems\nprint('matplotlib' in sys.modules)"
+    )
+    runs = [subprocess.run([sys.executable, "-c", body], cwd=ROOT, capture_output=True, text=True, timeout=300) for _ in range(2)]
+    assert [r.returncode for r in runs] == [0, 0], runs[0].stderr + runs[1].stderr
+    assert [r.stdout.split()[-1] for r in runs] == ["True", "False"]
