@@ -132,21 +132,6 @@ def specs(stats: CorpusStats) -> dict[str, ChartSpec]:
     }
 
 
-def mention_labels_png(stats: CorpusStats) -> bytes:
-    """Bar chart of mentions per label, every schema label listed (zeros included)."""
-    return draw(specs(stats)["mention-labels.png"])
-
-
-def quotes_png(stats: CorpusStats) -> bytes:
-    """Quotes per kind (all kinds) and per speaker (most frequent)."""
-    return draw(specs(stats)["quotes.png"])
-
-
-def claims_png(stats: CorpusStats) -> bytes:
-    """Claims per check-worthiness class and per claimant (most frequent)."""
-    return draw(specs(stats)["claims.png"])
-
-
 def render_all(stats: CorpusStats) -> dict[str, bytes]:
     """Every chart of the card, file name -> PNG bytes."""
     return {name: draw(spec) for name, spec in specs(stats).items()}
