@@ -131,6 +131,11 @@ def built(
 def _pool_built(
     tasks: list[ShardTask], out: Path | None, options: RunOptions, strict: bool, progress: Callable[[int], None]
 ) -> Iterator[ShardOutcome]:
+    if out is not None:
+        # Import the writers' libraries (datasets, pyarrow) before forking: the workers inherit
+        # them instead of each paying the import, and this process needs them afterwards anyway.
+        from newsanno import features  # noqa: F401
+        from newsanno.build import parquet  # noqa: F401
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
     done = context.Value("q", 0)
     shown = 0
