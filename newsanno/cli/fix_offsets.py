@@ -13,11 +13,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newsanno import corpus, fixoffsets, jsonio, schema
-from newsanno.atomic import write_atomic
+from newsanno import corpus, fixoffsets
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
 from newsanno.cli.common import add_limit_options, limits_from, non_negative
-from newsanno.validate import read_bytes
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -46,24 +44,12 @@ def _label(pointer: str, annotation_id: str | None) -> str:
 
 def fix_folder(folder: Path, args: argparse.Namespace) -> int:
     """Fix one document folder; prints its changes and leftovers; returns its exit status."""
-    limits = limits_from(args)
-    ann_path, text_path = folder / corpus.ANNOTATIONS, folder / corpus.TEXT
-    shown = corpus.display(ann_path)
-    raw_ann, problems = read_bytes(ann_path, limits)
-    raw_text, text_problems = read_bytes(text_path, limits)
-    problems += text_problems
-    data = text = None
-    if raw_ann is not None:
-        data, parse_problems = jsonio.parse_json(raw_ann, shown, limits)
-        problems += parse_problems
-    if raw_text is not None:
-        text, decode_problems = jsonio.decode_text(raw_text, corpus.display(text_path))
-        problems += decode_problems
-    if data is None or text is None or problems:
-        report.emit(problems, "text", sys.stderr)
+    result = fixoffsets.fix_folder(folder, args.window, limits_from(args), write=not args.dry_run)
+    shown, outcome = result.annotations_file, result.outcome
+    if outcome is None:
+        report.emit(result.problems, "text", sys.stderr)
         print(f"{shown}: cannot fix offsets until these are fixed", file=sys.stderr)
         return EXIT_INVALID
-    outcome = fixoffsets.fix_offsets(data, text, args.window)
     verb = "would fix" if args.dry_run else "fixed"
     for fix in outcome.fixes:
         what = f" {fix.text!r}" if fix.text is not None else " (exception on a moved span)"
@@ -77,8 +63,6 @@ def fix_folder(folder: Path, args: argparse.Namespace) -> int:
             places = ", ".join(f"{c}..{c + len(bad.text)}" for c in bad.candidates)
             detail = f"{bad.text!r} occurs at {places}; none or several within {args.window} of the old start"
         print(f"{shown}: cannot fix {_label(bad.pointer, bad.annotation_id)} at {_offsets(bad.old)}: {detail}")
-    if outcome.fixes and not args.dry_run:
-        write_atomic(ann_path, jsonio.canonical_dumps(outcome.annotations, schema.ANNOTATIONS).encode("utf-8"))
     return EXIT_INVALID if outcome.unfixable else EXIT_OK
 
 
