@@ -114,12 +114,10 @@ def build_dataset(
     result's ``problems`` say why.
     """
     options = options or BuildOptions()
-    result = BuildResult(out)
+    result = BuildResult(out)  # replaced by the staged build's; keep() reads it at exit
     with staged_dir(out, keep=lambda: result.ok) as stage:
         result = _write(raw, stage, card, changelog, options, progress)
     result.out = out
-    if not result.ok:
-        result.files = []
     return result
 
 
