@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from newsanno.cli.pipeline import process
+from newsanno.build.pipeline import process
 
 
 def make(root: Path, n: int) -> Path:

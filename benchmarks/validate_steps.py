@@ -13,7 +13,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from newsanno import corpus, jsonio, rows, schema, validate
-from newsanno.cli.pipeline import process
+from newsanno.build.pipeline import process
 from newsanno.lint import lint_document
 from newsanno.tokencache import TokenCache
 from newsanno.validate import load_document

@@ -5,6 +5,10 @@ the object-oriented API (no pyplot global state), the DejaVu Sans font bundled w
 matplotlib, fixed size and dpi, no hinting variation, and no ``Software`` (version) text
 chunk in the PNG.  matplotlib is pinned exactly in pyproject.toml because its version
 changes the pixels.
+
+A chart is first its data (:func:`specs`: titles, labels, values; no matplotlib), then its
+pixels (:func:`draw`).  The data is what a chart cache is keyed by, so a build whose
+statistics did not change need not import matplotlib at all.
 """
 
 from __future__ import annotations
@@ -12,13 +16,8 @@ from __future__ import annotations
 import io
 import unicodedata
 from collections.abc import Sequence
-
-import matplotlib
-
-matplotlib.use("Agg")
-
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from newsanno import schema
 from newsanno.stats import CorpusStats
@@ -44,6 +43,17 @@ CHARTS = {
     "quotes.png": "Quotes by kind and by speaker",
     "claims.png": "Claims by check-worthiness class and by claimant",
 }
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+
+@dataclass(frozen=True)
+class ChartSpec:
+    """Everything one chart's pixels depend on besides matplotlib and this module's settings."""
+
+    panels: tuple[tuple[str, tuple[str, ...], tuple[int, ...]], ...]  # (title, labels, values) per panel
+    height: float
 
 
 def _bars(ax: object, title: str, labels: Sequence[str], values: Sequence[int]) -> None:
@@ -77,43 +87,59 @@ def _top(tally: Tally) -> tuple[list[str], list[int]]:
 
 
 def _png(fig: Figure) -> bytes:
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
     FigureCanvasAgg(fig)
     buf = io.BytesIO()
     fig.savefig(buf, format="png", metadata={"Software": None})
     return buf.getvalue()
 
 
-def _figure(panels: list[tuple[str, list[str], list[int]]], height: float) -> bytes:
+def draw(spec: ChartSpec) -> bytes:
+    """The PNG bytes of one chart."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    from matplotlib.figure import Figure
+
     with matplotlib.rc_context(RC):
-        fig = Figure(figsize=(4.2 * len(panels), height), layout="constrained")
-        for ax, (title, labels, values) in zip(fig.subplots(1, len(panels), squeeze=False)[0], panels, strict=True):
+        fig = Figure(figsize=(4.2 * len(spec.panels), spec.height), layout="constrained")
+        for ax, (title, labels, values) in zip(fig.subplots(1, len(spec.panels), squeeze=False)[0], spec.panels, strict=True):
             _bars(ax, title, labels, values)
         return _png(fig)
 
 
-def mention_labels_png(stats: CorpusStats) -> bytes:
-    """Bar chart of mentions per label, every schema label listed (zeros included)."""
-    labels = list(schema.ENTITY_TYPES)
-    return _figure([("Mentions per label", labels, [stats.mention_labels[x] for x in labels])], 4.5)
+def _panel(title: str, labels: Sequence[str], values: Sequence[int]) -> tuple[str, tuple[str, ...], tuple[int, ...]]:
+    return title, tuple(labels), tuple(values)
 
 
-def quotes_png(stats: CorpusStats) -> bytes:
-    """Quotes per kind (all kinds) and per speaker (most frequent)."""
-    kinds = list(schema.QUOTE_KINDS)
-    return _figure(
-        [("Quotes per kind", kinds, [stats.quote_kinds[k] for k in kinds]), ("Quotes per speaker", *_top(stats.quote_speakers))], 3.0
-    )
+def _top_panel(title: str, tally: Tally) -> tuple[str, tuple[str, ...], tuple[int, ...]]:
+    return _panel(title, *_top(tally))
 
 
-def claims_png(stats: CorpusStats) -> bytes:
-    """Claims per check-worthiness class and per claimant (most frequent)."""
-    classes = list(schema.CHECKWORTHINESS)
-    return _figure(
-        [("Claims per class", classes, [stats.claim_classes[c] for c in classes]), ("Claims per claimant", *_top(stats.claim_claimants))],
-        3.0,
-    )
+def specs(stats: CorpusStats) -> dict[str, ChartSpec]:
+    """The data of every chart of the card, by file name (see :data:`CHARTS`)."""
+    labels, kinds, classes = list(schema.ENTITY_TYPES), list(schema.QUOTE_KINDS), list(schema.CHECKWORTHINESS)
+    return {
+        # Every schema label is listed, zeros included; speakers and claimants are the most frequent.
+        "mention-labels.png": ChartSpec((_panel("Mentions per label", labels, [stats.mention_labels[x] for x in labels]),), 4.5),
+        "quotes.png": ChartSpec(
+            (
+                _panel("Quotes per kind", kinds, [stats.quote_kinds[k] for k in kinds]),
+                _top_panel("Quotes per speaker", stats.quote_speakers),
+            ),
+            3.0,
+        ),
+        "claims.png": ChartSpec(
+            (
+                _panel("Claims per class", classes, [stats.claim_classes[c] for c in classes]),
+                _top_panel("Claims per claimant", stats.claim_claimants),
+            ),
+            3.0,
+        ),
+    }
 
 
 def render_all(stats: CorpusStats) -> dict[str, bytes]:
     """Every chart of the card, file name -> PNG bytes."""
-    return {"mention-labels.png": mention_labels_png(stats), "quotes.png": quotes_png(stats), "claims.png": claims_png(stats)}
+    return {name: draw(spec) for name, spec in specs(stats).items()}

@@ -74,3 +74,28 @@ def check_folder(root: Path, folder: Path, resolved_root: Path | None = None) ->
             )
         ]
     return []
+
+
+def select(raw: Path, paths: list[Path]) -> tuple[list[Path], list[Problem]]:
+    """Document folders named on a command line: all of ``raw``, or those named (a file names its folder)."""
+    if not paths:
+        return discover(raw)
+    folders: list[Path] = []
+    problems: list[Problem] = []
+    for path in paths:
+        folder = path if path.is_dir() or not path.suffix else path.parent
+        try:
+            folder.absolute().relative_to(raw.absolute())
+        except ValueError:
+            problems.append(
+                Problem(str(path), f"not inside the raw corpus {raw}", "layout.outside_root", hint="pass --raw DIR for a corpus elsewhere")
+            )
+            continue
+        if not folder.exists() and not folder.is_symlink():
+            problems.append(Problem(str(path), "no such document folder", "layout.missing_folder"))
+            continue
+        bad = check_folder(raw, folder)
+        problems.extend(bad)
+        if not bad and folder not in folders:
+            folders.append(folder)
+    return sorted(folders), problems

@@ -17,8 +17,10 @@ Lint exceptions located by span carry no text of their own; one whose ``start``/
 the old offsets of spans that were moved, all to the same place, moves with them.  Any other
 exception span is left as it is.
 
-The module is pure: it takes parsed JSON and the canonical text and returns a repaired copy
-plus what it did; the CLI reads and writes the files.
+:func:`fix_offsets` is pure: it takes parsed JSON and the canonical text and returns a
+repaired copy plus what it did.  :func:`fix_folder` applies it to one document folder: it
+reads the files strictly and writes annotations.json back canonically and atomically, only
+when something changed.  Both return their outcome as values; the CLI prints them.
 """
 
 from __future__ import annotations
@@ -26,10 +28,14 @@ from __future__ import annotations
 import copy
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
-from newsanno import schema
-from newsanno.validate import grapheme_boundaries
+from newsanno import corpus, jsonio, schema
+from newsanno.atomic import write_atomic
+from newsanno.jsonio import DEFAULT_LIMITS, Limits
+from newsanno.problems import Problem
+from newsanno.validate import grapheme_boundaries, read_bytes
 
 # Half-width, in code points, of the window around the old start in which a single occurrence
 # is taken as the intended one.  Wide enough for off-by-a-few errors and a short inserted
@@ -180,3 +186,40 @@ def _move_exceptions(annotations: Any, moved: dict[tuple[Any, Any], set[tuple[in
             new = next(iter(targets))
             item["start"], item["end"] = new
             outcome.fixes.append(Fix(f"/exceptions/{index}", _item_id({"id": item.get("annotation_id")}), old, new, None))
+
+
+@dataclass
+class FolderOutcome:
+    """What :func:`fix_folder` did to one document folder.
+
+    ``outcome`` is None when the files could not be read or parsed; ``problems`` then say why.
+    """
+
+    annotations_file: str  # as shown in messages
+    problems: list[Problem] = field(default_factory=list)
+    outcome: Outcome | None = None
+    written: bool = False
+
+
+def fix_folder(folder: Path, window: int = WINDOW, limits: Limits = DEFAULT_LIMITS, *, write: bool = True) -> FolderOutcome:
+    """Fix the offsets of one document folder's annotations.json; write it back (if ``write``) when a span moved."""
+    ann_path, text_path = folder / corpus.ANNOTATIONS, folder / corpus.TEXT
+    result = FolderOutcome(corpus.display(ann_path))
+    raw_ann, problems = read_bytes(ann_path, limits)
+    raw_text, text_problems = read_bytes(text_path, limits)
+    problems += text_problems
+    data = text = None
+    if raw_ann is not None:
+        data, parse_problems = jsonio.parse_json(raw_ann, result.annotations_file, limits)
+        problems += parse_problems
+    if raw_text is not None:
+        text, decode_problems = jsonio.decode_text(raw_text, corpus.display(text_path))
+        problems += decode_problems
+    result.problems = problems
+    if data is None or text is None or problems:
+        return result
+    result.outcome = fix_offsets(data, text, window)
+    if result.outcome.fixes and write:
+        write_atomic(ann_path, jsonio.canonical_dumps(result.outcome.annotations, schema.ANNOTATIONS).encode("utf-8"))
+        result.written = True
+    return result

@@ -14,10 +14,11 @@ WORKTREE = "WORKTREE"
 
 
 class RevisionError(Exception):
-    """A revision that git cannot resolve or read."""
+    """A git command that failed: a revision that git cannot resolve or read, a refused commit."""
 
 
-def _git(repo: Path, *args: str) -> str:
+def git(repo: Path, *args: str) -> str:
+    """The output of ``git ARGS`` run in ``repo``; raises :class:`RevisionError` with git's message when it fails."""
     result = subprocess.run(["git", *args], cwd=repo, capture_output=True, text=True, encoding="utf-8")
     if result.returncode != 0:
         raise RevisionError(result.stderr.strip() or f"git {' '.join(args)} failed")
@@ -29,13 +30,13 @@ def _paths(repo: Path, rev: str) -> list[str]:
         return sorted(
             p.relative_to(repo).as_posix() for top in ("raw", "schema", "dataset") for p in (repo / top).rglob("*") if p.is_file()
         )
-    return sorted(_git(repo, "ls-tree", "-r", "--name-only", rev, "--", "raw", "schema", "dataset/README.md").splitlines())
+    return sorted(git(repo, "ls-tree", "-r", "--name-only", rev, "--", "raw", "schema", "dataset/README.md").splitlines())
 
 
 def _read(repo: Path, rev: str, path: str) -> str:
     if rev == WORKTREE:
         return (repo / path).read_text(encoding="utf-8")
-    return _git(repo, "show", f"{rev}:{path}")
+    return git(repo, "show", f"{rev}:{path}")
 
 
 def config_columns(card: str) -> dict[str, dict[str, Any]]:
@@ -54,7 +55,7 @@ def config_columns(card: str) -> dict[str, dict[str, Any]]:
 def snapshot(repo: Path, rev: str) -> Snapshot:
     """The documents, schemas and config columns of ``rev`` (a git revision or ``WORKTREE``)."""
     if rev != WORKTREE:
-        _git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
+        git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
     paths = _paths(repo, rev)
     documents: dict[str, dict[str, Any]] = {}
     schemas: dict[str, Any] = {}

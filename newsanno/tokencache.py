@@ -10,7 +10,7 @@ tokenizer id and the text's sha256 as well as the payload (an entry copied from 
 text or tokenizer fails), and a decoded entry must describe the text it is read for --
 tokens in order, inside the text, covering exactly its non-space characters, sentences
 partitioning the tokens.  Any entry that fails is ignored and recomputed.  Entries are
-written to a temporary file and renamed into place, so parallel workers (or a killed
+written with :func:`newsanno.atomic.write_atomic`, so parallel workers (or a killed
 build) never leave a half-written entry; neither reads nor writes follow a symbolic link
 inside the cache folder.
 
@@ -21,14 +21,15 @@ blake2b digest of the tokenizer id, the text's sha256 and everything before it.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import struct
 import sys
-import tempfile
 from array import array
 from pathlib import Path
 
+from newsanno.atomic import write_atomic
 from newsanno.tokens import TOKENIZER_ID, Tokenization, tokenize
 
 DEFAULT_CACHE_DIR = Path(".newsanno-cache")
@@ -120,15 +121,10 @@ def _read_entry(path: Path) -> bytes | None:
 
 
 class TokenCache:
-    """Tokenize through an on-disk cache; ``root=None`` disables caching (always tokenize).
-
-    ``hits`` and ``misses`` count lookups in this process (a miss is a real tokenization).
-    """
+    """Tokenize through an on-disk cache; ``root=None`` disables caching (always tokenize)."""
 
     def __init__(self, root: Path | None = DEFAULT_CACHE_DIR) -> None:
         self.root = root / TOKENIZER_ID if root is not None else None
-        self.hits = 0
-        self.misses = 0
 
     def path(self, text: str) -> Path:
         """Where the entry for ``text`` lives (two-level fan-out keeps folders small)."""
@@ -139,15 +135,12 @@ class TokenCache:
     def tokenize(self, text: str) -> Tokenization:
         """The tokenization of ``text``, from the cache when it holds an intact entry."""
         if self.root is None:
-            self.misses += 1
             return tokenize(text)
         path = self.path(text)
         data = _read_entry(path) if self._inside(path) else None
         cached = decode(data, text) if data is not None else None
         if cached is not None:
-            self.hits += 1
             return cached
-        self.misses += 1
         tok = tokenize(text)
         if self._inside(path):
             self._store(path, encode(text, tok))
@@ -162,15 +155,5 @@ class TokenCache:
     @staticmethod
     def _store(path: Path, data: bytes) -> None:
         # A cache that cannot be written (read-only checkout, full disk) only costs speed.
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
-            try:
-                with os.fdopen(fd, "wb") as f:
-                    f.write(data)
-                os.replace(tmp, path)
-            except BaseException:
-                Path(tmp).unlink(missing_ok=True)
-                raise
-        except OSError:
-            pass
+        with contextlib.suppress(OSError):
+            write_atomic(path, data, durable=False)

@@ -12,10 +12,14 @@ def dataset_version() -> str:
 
     The checkout wins so that a version bump shows in the next build without reinstalling.
     """
-    pyproject = Path(__file__).resolve().parent.parent / "pyproject.toml"
-    if pyproject.is_file():
-        with open(pyproject, "rb") as f:
-            project = tomllib.load(f).get("project", {})
-        if project.get("name") == "newsanno":
-            return str(project["version"])
-    return importlib.metadata.version("newsanno")
+    found = project_version(Path(__file__).resolve().parent.parent / "pyproject.toml")
+    return found if found is not None else importlib.metadata.version("newsanno")
+
+
+def project_version(pyproject: Path) -> str | None:
+    """``[project] version`` of a newsanno checkout's pyproject.toml; None when it is not one."""
+    if not pyproject.is_file():
+        return None
+    with open(pyproject, "rb") as f:
+        project = tomllib.load(f).get("project", {})
+    return str(project["version"]) if project.get("name") == "newsanno" else None

@@ -59,9 +59,9 @@ def test_charts_same_bytes_in_another_process_and_no_metadata(corpus: Path) -> N
 
 def test_counts_change_the_pixels(corpus: Path) -> None:
     stats = fixture_stats(corpus)
-    before = charts.mention_labels_png(stats)
+    before = charts.draw(charts.specs(stats)["mention-labels.png"])
     stats.mention_labels["LAW"] += 5
-    assert charts.mention_labels_png(stats) != before
+    assert charts.draw(charts.specs(stats)["mention-labels.png"]) != before
 
 
 def test_build_writes_charts_linked_from_the_card(corpus: Path, card: Path, tmp_path: Path) -> None:

@@ -25,7 +25,9 @@ def _heavy_after(body: str) -> list[str]:
 
 
 def test_validate_and_lint_modules_do_not_import_datasets() -> None:
-    loaded = _heavy_after("import newsanno.cli.validate, newsanno.cli.lint, newsanno.cli.pipeline, newsanno.cli.engines")
+    loaded = _heavy_after(
+        "import newsanno.cli.validate, newsanno.cli.lint, newsanno.build.pipeline, newsanno.build.engines, newsanno.build"
+    )
     assert "datasets" not in loaded
     assert "pyarrow" not in loaded
 

@@ -24,7 +24,7 @@ from conftest import FIXTURES, alpha, build, run_cli, write_document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsanno.cli.pipeline import process
+from newsanno.build.pipeline import process
 from newsanno.jsonio import DEFAULT_LIMITS
 
 _COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}

@@ -1,8 +1,9 @@
-"""The ``newsanno`` command line: the one place that wires the stages together.
+"""The ``newsanno`` command line: parses arguments and dispatches to one subcommand module.
 
 Each subcommand lives in its own module with a ``register(subparsers)`` function that adds
-its parser and sets ``run``.  Exit codes: 0 success, 1 invalid input or failed check,
-2 usage error, 3 internal error.
+its parser and sets ``run``; ``run`` calls the library (the build itself is
+:mod:`newsanno.build`), hands the result to :mod:`~newsanno.cli.report` and returns the exit
+code.  Exit codes: 0 success, 1 invalid input or failed check, 2 usage error, 3 internal error.
 """
 
 from __future__ import annotations

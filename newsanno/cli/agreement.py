@@ -10,8 +10,8 @@ from typing import Any
 
 from newsanno import agreement, jsonio, schema
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
-from newsanno.cli.options import limits_from
-from newsanno.jsonio import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, Limits
+from newsanno.cli.common import add_limit_options, limits_from
+from newsanno.jsonio import Limits
 from newsanno.problems import Problem, has_errors
 from newsanno.validate import read_bytes, schema_problems
 
@@ -21,8 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("a", type=Path, metavar="A.json", help="reference annotations (e.g. gold)")
     p.add_argument("b", type=Path, metavar="B.json", help="annotations compared against A")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
-    p.add_argument("--max-file-bytes", type=int, default=DEFAULT_MAX_FILE_BYTES, help=argparse.SUPPRESS)
-    p.add_argument("--max-depth", type=int, default=DEFAULT_MAX_DEPTH, help=argparse.SUPPRESS)
+    add_limit_options(p, hidden=True)
     p.set_defaults(run=run)
 
 

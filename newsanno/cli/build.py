@@ -4,24 +4,14 @@ from __future__ import annotations
 
 import argparse
 import sys
-import tempfile
 from pathlib import Path
+from typing import Any
 
-from tqdm import tqdm
-
-from newsanno import charts, checksums, corpus, croissant, shards
-from newsanno.card import CardInputs, render
-from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, engines, pipeline, report
-from newsanno.cli.engines import ENGINES, RunOptions
-from newsanno.cli.options import add_corpus_options, positive, progress, run_options
-from newsanno.cli.pipeline import shard_path
-from newsanno.features import CONFIGS, features
-from newsanno.parquet import ShardWriter
-from newsanno.problems import Problem, has_errors
-from newsanno.shards import DEFAULT_MAX_DOCS_PER_SHARD, ShardPlan
-from newsanno.staging import fingerprint, staged_dir, tree_digests
-from newsanno.stats import CorpusStats
-from newsanno.version import dataset_version
+from newsanno.build import BuildOptions, build_dataset, check_dataset
+from newsanno.build.engines import ENGINES
+from newsanno.build.shards import DEFAULT_MAX_DOCS_PER_SHARD
+from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
+from newsanno.cli.common import add_corpus_options, positive, progress, run_options
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -52,81 +42,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(run=run)
 
 
-def _complete(out: Path, plan: ShardPlan, stats: CorpusStats) -> None:
-    """Give every shard of a (config, split) that has rows a file, so ``-of-MMMMM`` is true.
-
-    A shard task writes a config's file only when one of its documents has rows for it.
-    """
-    for config in CONFIGS:
-        for shard in plan.shards:
-            path = shard_path(out, config, shard)
-            if stats.rows[config, shard.split] and not path.exists():
-                ShardWriter(path, features(config)).close()
-
-
-def write_dataset(
-    raw: Path,
-    out: Path,
-    card_md: str,
-    options: RunOptions,
-    max_docs_per_shard: int = DEFAULT_MAX_DOCS_PER_SHARD,
-    bar: tqdm | None = None,
-    *,
-    changelog: str = "",
-    strict: bool = False,
-) -> list[Problem]:
-    """Build the whole dataset folder into ``out`` (which must be empty); return problems.
-
-    Each shard of the plan is one task that streams its documents into its own Parquet
-    files, so memory does not grow with the corpus and workers send back only problems and
-    counts.  Problems are reported in document id order whatever order the engine
-    produced them in.
-    """
-    folders, problems = corpus.discover(raw)
-    plan = shards.plan(folders, max_docs_per_shard)
-    if bar is not None:
-        bar.reset(total=len(folders))
-    documents = len(folders)
-    del folders  # the plan keeps names only: paths of a large corpus add up
-    found: list[tuple[str, list[Problem]]] = []
-    failed = has_errors(problems)
-    stats = CorpusStats()
-    work = pipeline.tasks(plan, max_docs_per_shard)
-    for outcome in engines.built(work, out, options, strict=strict, write=not failed, progress=bar.update if bar else lambda _n: None):
-        found.extend(outcome.problems)
-        failed = failed or outcome.failed
-        stats.merge(outcome.stats)
-    # Folder names are document ids, the order discover() gives and the one users read.
-    problems.extend(p for _, doc_problems in sorted(found, key=lambda item: item[0]) for p in doc_problems)
-    if not documents and not problems:
-        problems.append(Problem(corpus.display(raw), "the raw corpus has no documents", "layout.empty"))
-    if not has_errors(problems):
-        _complete(out, plan, stats)
-        fingerprints = {config: fingerprint(out / "data" / config) for config in CONFIGS}
-        (out / "charts").mkdir()
-        for name, png in charts.render_all(stats).items():
-            (out / "charts" / name).write_bytes(png)
-        shown = {f"charts/{name}": alt for name, alt in charts.CHARTS.items()}
-        inputs = CardInputs(card_md=card_md, version=dataset_version(), stats=stats, fingerprints=fingerprints, charts=shown)
-        (out / "README.md").write_text(render(inputs), encoding="utf-8")
-        release = croissant.latest_release(changelog)
-        doc = croissant.metadata(stats, dataset_version(), release[1] if release else None)
-        (out / "croissant.json").write_text(croissant.dumps(doc), encoding="utf-8")
-        # Last: the manifest covers every other file, the card and croissant.json included.
-        checksums.write(out)
-    return problems
-
-
-def compare_trees(expected: Path, actual: Path) -> list[str]:
-    """Relative paths that differ between two folders (changed, missing or extra)."""
-    want, have = tree_digests(expected), tree_digests(actual) if actual.is_dir() else {}
-    return sorted(
-        [f"changed: {p}" for p in want.keys() & have.keys() if want[p] != have[p]]
-        + [f"missing: {p}" for p in want.keys() - have.keys()]
-        + [f"extra: {p}" for p in have.keys() - want.keys()]
-    )
-
-
 def run(args: argparse.Namespace) -> int:
     if not args.card.is_file():
         print(f"newsanno build: card prose {args.card} not found (give --card PATH)", file=sys.stderr)
@@ -134,42 +49,38 @@ def run(args: argparse.Namespace) -> int:
     if args.engine == "dask" and not args.scheduler:
         print("newsanno build: --engine dask needs --scheduler ADDRESS", file=sys.stderr)
         return EXIT_USAGE
-    card_md = args.card.read_text(encoding="utf-8")
+    return _check(args) if args.check else _build(args)
+
+
+def _inputs(args: argparse.Namespace) -> dict[str, Any]:
+    """The keyword arguments of build_dataset/check_dataset that the command line gives."""
     changelog = args.changelog.read_text(encoding="utf-8") if args.changelog.is_file() else ""
-    options = run_options(args)
+    options = BuildOptions(run=run_options(args), max_docs_per_shard=args.max_docs_per_shard, strict=args.strict)
+    return {"card": args.card.read_text(encoding="utf-8"), "changelog": changelog, "options": options}
 
-    def write(out: Path) -> list[Problem]:
-        with progress(args, 0, "build") as bar:
-            return write_dataset(args.raw, out, card_md, options, args.max_docs_per_shard, bar, changelog=changelog, strict=args.strict)
 
-    if args.check:
-        with tempfile.TemporaryDirectory(prefix="newsanno-check-") as tmp:
-            problems = write(Path(tmp))
-            report.emit(problems, args.format)
-            if has_errors(problems):
-                return EXIT_INVALID
-            diffs = compare_trees(Path(tmp), args.out)
-        for line in diffs:
-            print(f"{args.out}: {line}", file=sys.stderr)
-        if diffs:
-            print(f"newsanno build --check: {args.out} is stale ({len(diffs)} files differ); run: python build.py", file=sys.stderr)
-            return EXIT_INVALID
-        print(f"newsanno build --check: {args.out} is up to date", file=sys.stderr)
-        return EXIT_OK
-    problems: list[Problem] = []
-
-    class _Invalid(Exception):
-        pass
-
-    try:
-        with staged_dir(args.out) as stage:
-            problems = write(stage)
-            if has_errors(problems):
-                raise _Invalid
-    except _Invalid:
-        report.emit(problems, args.format)
-        print(f"newsanno build: {sum(p.severity == 'error' for p in problems)} errors; {args.out} left unchanged", file=sys.stderr)
+def _build(args: argparse.Namespace) -> int:
+    with progress(args, 0, "build") as bar:
+        result = build_dataset(args.raw, args.out, progress=bar, **_inputs(args))
+    report.emit(result.problems, args.format)
+    if not result.ok:
+        print(f"newsanno build: {result.errors} errors; {args.out} left unchanged", file=sys.stderr)
         return EXIT_INVALID
-    report.emit(problems, args.format)
     print(f"newsanno build: wrote {args.out}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _check(args: argparse.Namespace) -> int:
+    with progress(args, 0, "build") as bar:
+        checked = check_dataset(args.raw, args.out, progress=bar, **_inputs(args))
+    report.emit(checked.build.problems, args.format)
+    if not checked.build.ok:
+        return EXIT_INVALID
+    for line in checked.differences:
+        print(f"{args.out}: {line}", file=sys.stderr)
+    if checked.differences:
+        stale = len(checked.differences)
+        print(f"newsanno build --check: {args.out} is stale ({stale} files differ); run: python build.py", file=sys.stderr)
+        return EXIT_INVALID
+    print(f"newsanno build --check: {args.out} is up to date", file=sys.stderr)
     return EXIT_OK

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 from newsanno import corpus
-from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
-from newsanno.cli.outputs import write_atomic
-from newsanno.cli.validate import select
+from newsanno.atomic import write_atomic
+from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
+from newsanno.cli.common import require_raw
 from newsanno.model import Document
 from newsanno.problems import Problem, has_errors
 from newsanno.schema import SPLITS
@@ -52,10 +52,9 @@ def _ner_rows(documents: list[Document], problems: list[Problem]) -> list[list[d
 
 
 def run(args: argparse.Namespace) -> int:
-    if not args.raw.is_dir():
-        print(f"newsanno export: raw corpus folder {args.raw} does not exist", file=sys.stderr)
-        return EXIT_USAGE
-    folders, problems = select(args.raw, args.paths)
+    if (refused := require_raw("export", args.raw)) is not None:
+        return refused
+    folders, problems = corpus.select(args.raw, args.paths)
     documents: list[Document] = []
     for folder in folders:
         doc, found = load_document(folder)

@@ -9,16 +9,13 @@ second run changes nothing.  Exit 0 when every span is (now) right, 1 when some 
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from newsanno import corpus, fixoffsets, jsonio, schema
+from newsanno import corpus, fixoffsets
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
-from newsanno.jsonio import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, Limits
-from newsanno.validate import read_bytes
+from newsanno.cli.common import add_limit_options, limits_from, non_negative
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,24 +23,14 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("paths", nargs="+", type=Path, metavar="PATH", help="document folders, or annotations.json files in them")
     p.add_argument(
         "--window",
-        type=_window,
+        type=non_negative,
         default=fixoffsets.WINDOW,
         help="a text occurring more than once is placed only if exactly one occurrence starts within this many "
         "code points of the old start (default: %(default)s)",
     )
     p.add_argument("--dry-run", action="store_true", help="report what would change; write nothing")
-    p.add_argument("--max-file-bytes", type=int, default=DEFAULT_MAX_FILE_BYTES, help="refuse files larger than this")
-    p.add_argument("--max-depth", type=int, default=DEFAULT_MAX_DEPTH, help="refuse JSON nested deeper than this")
+    add_limit_options(p)
     p.set_defaults(run=run)
-
-
-# Not cli.options.positive: importing cli.options loads the whole spaCy pipeline, which this command never needs.
-def _window(value: str) -> int:
-    """argparse type of --window: a non-negative number of code points."""
-    number = int(value)
-    if number < 0:
-        raise argparse.ArgumentTypeError(f"must be at least 0, got {number}")
-    return number
 
 
 def _offsets(pair: tuple[Any, Any]) -> str:
@@ -55,41 +42,14 @@ def _label(pointer: str, annotation_id: str | None) -> str:
     return f"{pointer} ({annotation_id})" if annotation_id else pointer
 
 
-def write_atomic(path: Path, data: bytes) -> None:
-    """Replace ``path`` with ``data`` in one rename, so a crash leaves the old file or the new one, never half."""
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, path.stat().st_mode & 0o777)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def fix_folder(folder: Path, args: argparse.Namespace) -> int:
     """Fix one document folder; prints its changes and leftovers; returns its exit status."""
-    limits = Limits(max_file_bytes=args.max_file_bytes, max_depth=args.max_depth)
-    ann_path, text_path = folder / corpus.ANNOTATIONS, folder / corpus.TEXT
-    shown = corpus.display(ann_path)
-    raw_ann, problems = read_bytes(ann_path, limits)
-    raw_text, text_problems = read_bytes(text_path, limits)
-    problems += text_problems
-    data = text = None
-    if raw_ann is not None:
-        data, parse_problems = jsonio.parse_json(raw_ann, shown, limits)
-        problems += parse_problems
-    if raw_text is not None:
-        text, decode_problems = jsonio.decode_text(raw_text, corpus.display(text_path))
-        problems += decode_problems
-    if data is None or text is None or problems:
-        report.emit(problems, "text", sys.stderr)
+    result = fixoffsets.fix_folder(folder, args.window, limits_from(args), write=not args.dry_run)
+    shown, outcome = result.annotations_file, result.outcome
+    if outcome is None:
+        report.emit(result.problems, "text", sys.stderr)
         print(f"{shown}: cannot fix offsets until these are fixed", file=sys.stderr)
         return EXIT_INVALID
-    outcome = fixoffsets.fix_offsets(data, text, args.window)
     verb = "would fix" if args.dry_run else "fixed"
     for fix in outcome.fixes:
         what = f" {fix.text!r}" if fix.text is not None else " (exception on a moved span)"
@@ -103,8 +63,6 @@ def fix_folder(folder: Path, args: argparse.Namespace) -> int:
             places = ", ".join(f"{c}..{c + len(bad.text)}" for c in bad.candidates)
             detail = f"{bad.text!r} occurs at {places}; none or several within {args.window} of the old start"
         print(f"{shown}: cannot fix {_label(bad.pointer, bad.annotation_id)} at {_offsets(bad.old)}: {detail}")
-    if outcome.fixes and not args.dry_run:
-        write_atomic(ann_path, jsonio.canonical_dumps(outcome.annotations, schema.ANNOTATIONS).encode("utf-8"))
     return EXIT_INVALID if outcome.unfixable else EXIT_OK
 
 

@@ -6,10 +6,16 @@ import argparse
 import sys
 from pathlib import Path
 
-from newsanno import corpus, jsonio, schema
+from newsanno import formatting
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
 
-SCHEMA_OF = {corpus.DOCUMENT: schema.DOCUMENT, corpus.ANNOTATIONS: schema.ANNOTATIONS}
+# What is printed for each outcome (a canonical file is passed over in silence).
+MESSAGES = {
+    formatting.REFORMATTED: "reformatted",
+    formatting.WOULD_REFORMAT: "would reformat",
+    formatting.NOT_A_DOCUMENT_FILE: "not a document.json or annotations.json",
+    formatting.UNPARSABLE: "cannot format a file that does not parse",
+}
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -20,27 +26,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    files = [f for p in args.paths for f in ([p / n for n in SCHEMA_OF] if p.is_dir() else [p])]
-    status = EXIT_OK
-    for path in files:
-        name = SCHEMA_OF.get(path.name)
-        if name is None:
-            print(f"{path}: not a document.json or annotations.json", file=sys.stderr)
-            status = EXIT_INVALID
-            continue
-        data, problems = jsonio.parse_json(path.read_bytes(), str(path)) if path.is_file() else (None, [])
-        if data is None:
-            report.emit(problems, "text", sys.stderr)
-            print(f"{path}: cannot format a file that does not parse", file=sys.stderr)
-            status = EXIT_INVALID
-            continue
-        text = jsonio.canonical_dumps(data, name)
-        if text.encode("utf-8") == path.read_bytes():
-            continue
-        if args.check:
-            print(f"{path}: would reformat", file=sys.stderr)
-            status = EXIT_INVALID
-        else:
-            path.write_bytes(text.encode("utf-8"))
-            print(f"{path}: reformatted", file=sys.stderr)
-    return status
+    outcomes = formatting.format_paths(args.paths, check=args.check)
+    for outcome in outcomes:
+        report.emit(outcome.problems, "text", sys.stderr)
+        if outcome.status in MESSAGES:
+            print(f"{outcome.path}: {MESSAGES[outcome.status]}", file=sys.stderr)
+    return EXIT_INVALID if any(o.failed for o in outcomes) else EXIT_OK

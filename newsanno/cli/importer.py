@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from newsanno import corpus, jsonio, schema
-from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
-from newsanno.cli.outputs import write_atomic
+from newsanno.atomic import write_atomic
+from newsanno.cli import EXIT_USAGE, SUBCOMMANDS, report
+from newsanno.cli.common import finish, require_raw
 from newsanno.convert import brat, labelstudio
 from newsanno.problems import Problem, has_errors
 from newsanno.validate import load_document
@@ -74,12 +75,6 @@ def _write_and_validate(folder: Path, annotations: dict[str, Any]) -> list[Probl
     return problems
 
 
-def _finish(problems: list[Problem], fmt: str, documents: int) -> int:
-    report.emit(problems, fmt)
-    print(report.summary(problems, documents), file=sys.stderr)
-    return EXIT_INVALID if has_errors(problems) else EXIT_OK
-
-
 def run_brat(args: argparse.Namespace) -> int:
     folder: Path = args.folder
     if not (folder / corpus.TEXT).is_file():
@@ -90,28 +85,27 @@ def run_brat(args: argparse.Namespace) -> int:
     txt = _read_text(args.txt or args.ann.with_suffix(".txt"), problems)
     text = _read_text(folder / corpus.TEXT, problems)
     if ann is None or txt is None or text is None:
-        return _finish(problems, args.format, 1)
+        return finish(problems, 1, args.format)
     if txt != text:
         shown = str(args.txt or args.ann.with_suffix(".txt"))
         problems.append(Problem(shown, f"differs from {folder / corpus.TEXT}: offsets would point at other text", "import.text_mismatch"))
-        return _finish(problems, args.format, 1)
+        return finish(problems, 1, args.format)
     annotations, found = brat.import_ann(ann, text, folder.name, str(args.ann))
     problems.extend(found)
     if annotations is not None:
         problems.extend(_write_and_validate(folder, annotations))
-    return _finish(problems, args.format, 1)
+    return finish(problems, 1, args.format)
 
 
 def run_labelstudio(args: argparse.Namespace) -> int:
     problems: list[Problem] = []
-    if not args.raw.is_dir():
-        print(f"newsanno import: raw corpus folder {args.raw} does not exist", file=sys.stderr)
-        return EXIT_USAGE
+    if (refused := require_raw("import", args.raw)) is not None:
+        return refused
     for path in (args.config, args.export):
         if not path.is_file():
             problems.append(Problem(str(path), "no such file", "import.missing"))
     if problems:
-        return _finish(problems, args.format, 0)
+        return finish(problems, 0, args.format)
     config, found = jsonio.parse_json(args.config.read_bytes(), str(args.config))
     problems.extend(found or labelstudio.config_problems(config, str(args.config)))
     tasks, found = jsonio.parse_json(args.export.read_bytes(), str(args.export))
@@ -119,7 +113,7 @@ def run_labelstudio(args: argparse.Namespace) -> int:
     if tasks is not None and not isinstance(tasks, list):
         problems.append(Problem(str(args.export), "a Label Studio export must be a JSON list of tasks", "labelstudio.shape"))
     if has_errors(problems):
-        return _finish(problems, args.format, 0)
+        return finish(problems, 0, args.format)
     folders, found = corpus.discover(args.raw)
     problems.extend(found)
     by_text: dict[str, list[Path]] = {}
@@ -148,7 +142,7 @@ def run_labelstudio(args: argparse.Namespace) -> int:
             converted.append((matches[0], annotations))
     # All tasks convert, or nothing is written: a half-imported export is hard to reason about.
     if has_errors(problems):
-        return _finish(problems, args.format, len(tasks))
+        return finish(problems, len(tasks), args.format)
     for folder, annotations in converted:
         problems.extend(_write_and_validate(folder, annotations))
-    return _finish(problems, args.format, len(converted))
+    return finish(problems, len(converted), args.format)

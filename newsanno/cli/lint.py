@@ -7,12 +7,11 @@ reported with their validation errors, since they cannot be linted.
 from __future__ import annotations
 
 import argparse
-import sys
 from pathlib import Path
 
-from newsanno.cli import EXIT_USAGE, SUBCOMMANDS, report
-from newsanno.cli.options import add_corpus_options
-from newsanno.cli.validate import check_selected, finish
+from newsanno.build.engines import check_corpus
+from newsanno.cli import SUBCOMMANDS, report
+from newsanno.cli.common import add_corpus_options, finish, progress, require_raw, run_options
 from newsanno.lint import LINT_PREFIX
 from newsanno.problems import promote
 
@@ -27,11 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    if not args.raw.is_dir():
-        print(f"newsanno lint: raw corpus folder {args.raw} does not exist", file=sys.stderr)
-        return EXIT_USAGE
+    if (refused := require_raw("lint", args.raw)) is not None:
+        return refused
+    with progress(args, 0, "lint") as bar:
+        documents, problems = check_corpus(args.raw, args.paths, run_options(args), bar)
     # Only lint findings, and the errors that kept a document from being linted.
-    documents, problems = check_selected(args, "lint", lambda p: p.code.startswith(LINT_PREFIX) or p.severity == "error")
+    problems = [p for p in problems if p.code.startswith(LINT_PREFIX) or p.severity == "error"]
     if args.strict:
         problems = promote(problems, LINT_PREFIX)
     return finish(problems, documents, args.format)

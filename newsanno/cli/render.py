@@ -7,9 +7,10 @@ import sys
 from pathlib import Path
 
 from newsanno import corpus, render, schema
+from newsanno.atomic import write_atomic
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
 from newsanno.cli.agreement import read_annotations
-from newsanno.cli.options import add_corpus_options, limits_from
+from newsanno.cli.common import add_corpus_options, limits_from, require_raw
 from newsanno.model import Document
 from newsanno.problems import Problem, has_errors
 from newsanno.validate import load_document
@@ -25,13 +26,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def _write(path: Path, content: str) -> None:
-    path.write_text(content, encoding="utf-8", newline="\n")
+    write_atomic(path, content.encode("utf-8"))
 
 
 def run(args: argparse.Namespace) -> int:
-    if not args.raw.is_dir():
-        print(f"newsanno render: raw corpus folder {args.raw} does not exist", file=sys.stderr)
-        return EXIT_USAGE
+    if (refused := require_raw("render", args.raw)) is not None:
+        return refused
     if args.diff and len(args.doc_ids) != 1:
         print("newsanno render: --diff needs exactly one DOC_ID", file=sys.stderr)
         return EXIT_USAGE

@@ -3,15 +3,11 @@
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Callable
 from pathlib import Path
 
-from newsanno import corpus
-from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
-from newsanno.cli.engines import checked
-from newsanno.cli.options import add_corpus_options, progress, run_options
-from newsanno.problems import Problem, has_errors
+from newsanno.build.engines import check_corpus
+from newsanno.cli import SUBCOMMANDS, report
+from newsanno.cli.common import add_corpus_options, finish, progress, require_raw, run_options
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -22,51 +18,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.set_defaults(run=run)
 
 
-def select(raw: Path, paths: list[Path]) -> tuple[list[Path], list[Problem]]:
-    """Document folders to check: all of --raw, or those named (a file names its folder)."""
-    if not paths:
-        return corpus.discover(raw)
-    folders: list[Path] = []
-    problems: list[Problem] = []
-    for path in paths:
-        folder = path if path.is_dir() or not path.suffix else path.parent
-        try:
-            folder.absolute().relative_to(raw.absolute())
-        except ValueError:
-            problems.append(
-                Problem(str(path), f"not inside the raw corpus {raw}", "layout.outside_root", hint="pass --raw DIR for a corpus elsewhere")
-            )
-            continue
-        if not folder.exists() and not folder.is_symlink():
-            problems.append(Problem(str(path), "no such document folder", "layout.missing_folder"))
-            continue
-        bad = corpus.check_folder(raw, folder)
-        problems.extend(bad)
-        if not bad and folder not in folders:
-            folders.append(folder)
-    return sorted(folders), problems
-
-
-def check_selected(args: argparse.Namespace, what: str, keep: Callable[[Problem], bool] | None = None) -> tuple[int, list[Problem]]:
-    """Check the documents the command line selects, with a progress bar: (documents, problems kept)."""
-    folders, problems = select(args.raw, args.paths)
-    with progress(args, len(folders), what) as bar:
-        for doc_problems in checked(folders, run_options(args)):
-            problems.extend(doc_problems if keep is None else filter(keep, doc_problems))
-            bar.update()
-    return len(folders), problems
-
-
-def finish(problems: list[Problem], documents: int, fmt: str) -> int:
-    """Print the problems and the summary line; the exit code they call for."""
-    report.emit(problems, fmt)
-    print(report.summary(problems, documents), file=sys.stderr)
-    return EXIT_INVALID if has_errors(problems) else EXIT_OK
-
-
 def run(args: argparse.Namespace) -> int:
-    if not args.raw.is_dir():
-        print(f"newsanno validate: raw corpus folder {args.raw} does not exist", file=sys.stderr)
-        return EXIT_USAGE
-    documents, problems = check_selected(args, "validate")
+    if (refused := require_raw("validate", args.raw)) is not None:
+        return refused
+    with progress(args, 0, "validate") as bar:
+        documents, problems = check_corpus(args.raw, args.paths, run_options(args), bar)
     return finish(problems, documents, args.format)

@@ -1,4 +1,5 @@
-"""Atomic replacement of an output folder: readers see the old folder or the new, never a mix."""
+"""Output folders as a whole: atomic replacement (readers see the old folder or the new, never a
+mix) and digests of folder trees for comparing and fingerprinting them."""
 
 from __future__ import annotations
 
@@ -6,18 +7,19 @@ import contextlib
 import hashlib
 import shutil
 import tempfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from newsanno.checksums import file_sha256
 
 
 @contextlib.contextmanager
-def staged_dir(dest: Path) -> Iterator[Path]:
-    """Yield an empty sibling folder of ``dest``; on clean exit swap it in for ``dest``.
+def staged_dir(dest: Path, keep: Callable[[], bool] = lambda: True) -> Iterator[Path]:
+    """Yield an empty sibling folder of ``dest``; on exit swap it in for ``dest`` if ``keep()``.
 
-    On any exception the staged folder is removed and ``dest`` is left exactly as it was.
-    The staging folder is a sibling so the final rename stays on one file system.
+    On any exception, or when ``keep()`` is false at exit, the staged folder is removed and
+    ``dest`` is left exactly as it was.  The staging folder is a sibling so the final rename
+    stays on one file system.
     """
     dest = dest.absolute()
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -27,6 +29,9 @@ def staged_dir(dest: Path) -> Iterator[Path]:
     except BaseException:
         shutil.rmtree(stage, ignore_errors=True)
         raise
+    if not keep():
+        shutil.rmtree(stage, ignore_errors=True)
+        return
     retired = None
     if dest.exists():
         retired = Path(tempfile.mkdtemp(prefix=f".{dest.name}.old-", dir=dest.parent))

@@ -1,4 +1,5 @@
-"""Command-line options shared by the commands that read a raw corpus."""
+"""What the subcommands share: the corpus and limit options, the raw-folder check, the progress
+bar and the closing report of a command that checks documents."""
 
 from __future__ import annotations
 
@@ -8,18 +9,33 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from newsanno.cli.engines import RunOptions
+from newsanno.build.engines import RunOptions
+from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, report
 from newsanno.jsonio import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, Limits
+from newsanno.problems import Problem, has_errors
 from newsanno.tokencache import DEFAULT_CACHE_DIR
+
+
+def add_limit_options(p: argparse.ArgumentParser, *, hidden: bool = False) -> None:
+    """--max-file-bytes and --max-depth: the resource limits of reading untrusted files."""
+    p.add_argument(
+        "--max-file-bytes",
+        type=int,
+        default=DEFAULT_MAX_FILE_BYTES,
+        help=argparse.SUPPRESS if hidden else "refuse files larger than this (default: %(default)s)",
+    )
+    p.add_argument(
+        "--max-depth",
+        type=int,
+        default=DEFAULT_MAX_DEPTH,
+        help=argparse.SUPPRESS if hidden else "refuse JSON nested deeper than this (default: %(default)s)",
+    )
 
 
 def add_corpus_options(p: argparse.ArgumentParser) -> None:
     """Options shared by every command that reads a raw corpus."""
     p.add_argument("--raw", type=Path, default=Path("raw"), help="raw corpus folder (default: raw/)")
-    p.add_argument(
-        "--max-file-bytes", type=int, default=DEFAULT_MAX_FILE_BYTES, help="refuse files larger than this (default: %(default)s)"
-    )
-    p.add_argument("--max-depth", type=int, default=DEFAULT_MAX_DEPTH, help="refuse JSON nested deeper than this (default: %(default)s)")
+    add_limit_options(p)
     p.add_argument("--num-proc", type=positive, default=1, help="worker processes (default: 1; output is the same for any number)")
     p.add_argument(
         "--cache-dir", type=Path, default=DEFAULT_CACHE_DIR, help="token cache folder, safe to delete (default: %(default)s/ in the cwd)"
@@ -33,6 +49,14 @@ def positive(value: str) -> int:
     number = int(value)
     if number < 1:
         raise argparse.ArgumentTypeError(f"must be at least 1, got {number}")
+    return number
+
+
+def non_negative(value: str) -> int:
+    """argparse type: an integer of at least 0."""
+    number = int(value)
+    if number < 0:
+        raise argparse.ArgumentTypeError(f"must be at least 0, got {number}")
     return number
 
 
@@ -56,3 +80,18 @@ def run_options(args: argparse.Namespace) -> RunOptions:
 def progress(args: argparse.Namespace, total: int, what: str) -> tqdm:
     """A documents-per-second bar on a terminal; silent with --quiet or when stderr is not a TTY (CI logs)."""
     return tqdm(total=total, unit="doc", desc=what, disable=args.quiet or not sys.stderr.isatty(), file=sys.stderr, leave=False)
+
+
+def require_raw(command: str, raw: Path) -> int | None:
+    """EXIT_USAGE, after saying so, when the raw corpus folder does not exist; None when it does."""
+    if raw.is_dir():
+        return None
+    print(f"newsanno {command}: raw corpus folder {raw} does not exist", file=sys.stderr)
+    return EXIT_USAGE
+
+
+def finish(problems: list[Problem], documents: int, fmt: str) -> int:
+    """Print the problems and the summary line; the exit code they call for."""
+    report.emit(problems, fmt)
+    print(report.summary(problems, documents), file=sys.stderr)
+    return EXIT_INVALID if has_errors(problems) else EXIT_OK

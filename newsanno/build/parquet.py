@@ -8,14 +8,13 @@ because it writes its version into each file's footer).
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
-from datasets import Features
 
-# Re-exported for the writer's callers; it lives in shards.py so that planning needs no pyarrow.
-from newsanno.shards import shard_name as shard_name
+if TYPE_CHECKING:
+    from datasets import Features
 
 ROW_GROUP_ROWS = 10_000
 # Rows wait as Python objects until they hold about this many values (a list-valued field

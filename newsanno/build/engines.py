@@ -16,12 +16,13 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-from newsanno.cli.pipeline import ShardOutcome, ShardTask, build_shard, check
-from newsanno.jsonio import Limits
+from newsanno import corpus
+from newsanno.build.pipeline import ShardOutcome, ShardTask, build_shard, check
+from newsanno.build.staging import tree_files
+from newsanno.jsonio import DEFAULT_LIMITS, Limits
 from newsanno.problems import Problem
-from newsanno.staging import tree_files
 from newsanno.tokencache import TokenCache
 
 ENGINES = ("local", "dask")
@@ -32,14 +33,25 @@ _POLL_SECONDS = 0.25
 
 @dataclass(frozen=True)
 class RunOptions:
-    """How to run the pipeline (never what it produces)."""
+    """How to run the pipeline (never what it produces).
 
-    limits: Limits
-    cache_dir: Path | None
+    ``cache_dir`` is the token cache folder (None: no cache, every text is tokenized).
+    """
+
+    limits: Limits = DEFAULT_LIMITS
+    cache_dir: Path | None = None
     num_proc: int = 1
     engine: str = "local"
     scheduler: str | None = None
     shared_out: bool = False  # dask: workers write into the output folder themselves
+
+
+class Progress(Protocol):
+    """Where a run reports documents done (a ``tqdm`` bar fits)."""
+
+    def reset(self, total: int | None = None) -> None: ...
+
+    def update(self, n: float | None = 1) -> object: ...
 
 
 # Per-process state of pool workers, set once by the initializer instead of pickled per task.
@@ -83,6 +95,21 @@ def checked(folders: list[Path], options: RunOptions) -> Iterator[list[Problem]]
         yield from pool.imap(_check_one, folders, chunksize=8)
 
 
+def check_corpus(raw: Path, paths: list[Path], options: RunOptions, progress: Progress | None = None) -> tuple[int, list[Problem]]:
+    """Check the documents ``paths`` select in ``raw`` (all when empty): (documents checked, problems).
+
+    The problems of selection come first, then each document's in id order.
+    """
+    folders, problems = corpus.select(raw, paths)
+    if progress is not None:
+        progress.reset(total=len(folders))
+    for doc_problems in checked(folders, options):
+        problems.extend(doc_problems)
+        if progress is not None:
+            progress.update(1)
+    return len(folders), problems
+
+
 def built(
     tasks: list[ShardTask], out: Path, options: RunOptions, *, strict: bool, write: bool, progress: Callable[[int], None]
 ) -> Iterator[ShardOutcome]:
@@ -104,6 +131,11 @@ def built(
 def _pool_built(
     tasks: list[ShardTask], out: Path | None, options: RunOptions, strict: bool, progress: Callable[[int], None]
 ) -> Iterator[ShardOutcome]:
+    if out is not None:
+        # Import the writers' libraries (datasets, pyarrow) before forking: the workers inherit
+        # them instead of each paying the import, and this process needs them afterwards anyway.
+        from newsanno import features  # noqa: F401
+        from newsanno.build import parquet  # noqa: F401
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
     done = context.Value("q", 0)
     shown = 0

@@ -14,11 +14,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsanno import configs, corpus, rows
+from newsanno.build.shards import Shard, ShardPlan
 from newsanno.jsonio import DEFAULT_LIMITS, Limits
 from newsanno.lint import LINT_PREFIX, lint_document
 from newsanno.model import Document
 from newsanno.problems import Problem, has_errors, promote
-from newsanno.shards import Shard, ShardPlan
 from newsanno.stats import CorpusStats
 from newsanno.tokencache import TokenCache
 from newsanno.validate import load_document
@@ -129,8 +129,8 @@ def build_shard(
     """
     # Here, not at the top: validate and lint import this module and must not pay the
     # seconds that datasets (behind the Features) and pyarrow take to import.
+    from newsanno.build.parquet import ShardWriter
     from newsanno.features import CONFIGS, features
-    from newsanno.parquet import ShardWriter
 
     outcome = ShardOutcome(failed=task.shard is None)
     writers: dict[str, ShardWriter] = {}
