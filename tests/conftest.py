@@ -67,9 +67,18 @@ class DocBuilder:
     """
 
     def __init__(self, doc_id: str, text: str) -> None:
-        self.doc_id, self.text = doc_id, text
+        self.text = text
         # One dict in the canonical key order; tests may edit it (drop "exceptions", say) before use.
         self.ann: dict[str, Any] = {"document_id": doc_id, "entities": [], "mentions": [], "quotes": [], "claims": [], "exceptions": []}
+
+    @property
+    def doc_id(self) -> str:
+        """The document id (the folder name and the annotations' ``document_id``, kept equal)."""
+        return self.ann["document_id"]
+
+    @doc_id.setter
+    def doc_id(self, value: str) -> None:
+        self.ann["document_id"] = value
 
     @property
     def entities(self) -> list[dict[str, Any]]:

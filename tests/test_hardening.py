@@ -59,7 +59,7 @@ def test_chart_labels_with_control_characters_never_fail(name: str) -> None:
     stats.quote_speakers.update([name, name, "plain"])
     assert charts._drawable(name) != name
     assert "\ufffd" in charts._drawable(name)
-    assert charts.quotes_png(stats).startswith(b"\x89PNG")
+    assert charts.draw(charts.specs(stats)["quotes.png"]).startswith(b"\x89PNG")
 
 
 BOMB = "a: &a ['x','x','x','x','x','x','x','x','x']\n" + "".join(
