@@ -8,6 +8,7 @@ and renamed into place), so that any problem leaves ``raw/`` exactly as it was.
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import os
 import re
@@ -136,7 +137,10 @@ def read_source(path: Path, max_file_bytes: int) -> tuple[str | None, bytes | No
     size = path.stat().st_size
     if size > max_file_bytes:
         return bad(f"file is {size} bytes, more than --max-file-bytes {max_file_bytes}", "add.too_large")
-    data = path.read_bytes()
+    with path.open("rb") as f:
+        data = f.read(max_file_bytes + 1)  # the file may grow after stat(): never read more than the limit
+    if len(data) > max_file_bytes:
+        return bad(f"file is more than --max-file-bytes {max_file_bytes} bytes", "add.too_large")
     if not data.strip():
         return bad("file is empty", "add.empty")
     if b"\0" in data:
@@ -150,6 +154,11 @@ def read_source(path: Path, max_file_bytes: int) -> tuple[str | None, bytes | No
 
 def _published(norm: Normalized, given: str | None, profile: Profile, shown: str) -> tuple[str | None, dict[str, Any], list[Problem]]:
     """The published date and its override: from the source, or from --published when the source prints no full date."""
+    if given is not None:
+        try:
+            given = dt.date.fromisoformat(given).isoformat()
+        except ValueError:
+            return None, {}, [Problem(shown, f"--published {given!r} is not a date YYYY-MM-DD", "add.published")]
     if norm.published is not None:
         if given is not None and given != norm.published:
             return None, {}, [Problem(shown, f"--published {given} differs from {norm.published} printed in the source", "add.published")]

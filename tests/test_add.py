@@ -115,6 +115,11 @@ def test_plain_without_a_full_date_takes_published_as_an_override(tmp_path: Path
     assert run_cli("validate", "--raw", raw).returncode == 0
 
 
+def test_published_must_agree_with_the_source(raw: Path) -> None:
+    result = run_cli("add", SEED / "source.txt", "--published", "2024-02-08", "--raw", raw)
+    assert result.returncode == 1 and "differs from 2024-02-07 printed in the source" in result.stderr and list(raw.iterdir()) == []
+
+
 def test_plain_needs_a_publisher(tmp_path: Path, raw: Path) -> None:
     source = tmp_path / "wire.txt"
     source.write_text(WIRE, encoding="utf-8")
