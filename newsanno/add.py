@@ -27,47 +27,8 @@ from newsanno.profiles import Profile
 # Only used to propose an id's title words (--id overrides the proposal): function words
 # carry no topic, so "Zelensky confirms planned purge of ..." gives "zelensky-purge".
 _STOP_WORDS = frozenset(
-    [
-        "a",
-        "an",
-        "and",
-        "are",
-        "as",
-        "at",
-        "be",
-        "but",
-        "by",
-        "for",
-        "from",
-        "has",
-        "have",
-        "in",
-        "into",
-        "is",
-        "it",
-        "its",
-        "of",
-        "on",
-        "or",
-        "over",
-        "than",
-        "that",
-        "the",
-        "their",
-        "this",
-        "to",
-        "under",
-        "up",
-        "was",
-        "were",
-        "will",
-        "with",
-        "after",
-        "before",
-        "new",
-        "says",
-        "amid",
-    ]
+    "a an and are as at be but by for from has have in into is it its of on "
+    "or over than that the their this to under up was were will with after before new says amid".split()  # noqa: SIM905 (a word list reads better as text)
 )
 _TITLE_WORDS = 2
 
@@ -110,7 +71,7 @@ def id_problems(raw: Path, doc_id: str) -> list[Problem]:
     if doc_id in ("", ".", "..") or any(c in doc_id for c in "/\\\0") or doc_id.startswith("."):
         return [Problem(shown, f"id {doc_id!r} would escape {shown}/: an id is one folder name", "add.id_escapes")]
     spec = schema.load(schema.DOCUMENT)["properties"]["id"]
-    if not re.search(spec["pattern"], doc_id) or len(doc_id) > spec["maxLength"]:
+    if not re.fullmatch(spec["pattern"], doc_id) or len(doc_id) > spec["maxLength"]:
         return [
             Problem(
                 shown,
@@ -142,7 +103,7 @@ def read_source(path: Path, max_file_bytes: int) -> tuple[str | None, bytes | No
     if len(data) > max_file_bytes:
         return bad(f"file is more than --max-file-bytes {max_file_bytes} bytes", "add.too_large")
     if not data.strip():
-        return bad("file is empty", "add.empty")
+        return bad("file is empty (nothing but whitespace)" if data else "file is empty", "add.empty")
     if b"\0" in data:
         line = data.count(b"\n", 0, data.index(b"\0")) + 1
         return bad("file holds NUL bytes: a binary file, not an article as text", "add.binary", line=line)

@@ -178,6 +178,7 @@ def test_bad_source_writes_nothing(tmp_path: Path, raw: Path, kind: str, expecte
         ("..", "add.id_escapes"),
         ("a/b", "add.id_escapes"),
         ("Not_A_Slug", "add.bad_id"),
+        ("trailing-newline\n", "add.bad_id"),
         ("x" * 101, "add.bad_id"),
     ],
 )
