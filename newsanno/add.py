@@ -26,10 +26,11 @@ from newsanno.profiles import Profile
 
 # Only used to propose an id's title words (--id overrides the proposal): function words
 # carry no topic, so "Zelensky confirms planned purge of ..." gives "zelensky-purge".
-_STOP_WORDS = frozenset(
+_STOP_TEXT = (
     "a an and are as at be but by for from has have in into is it its of on "
-    "or over than that the their this to under up was were will with after before new says amid".split()  # noqa: SIM905 (a word list reads better as text)
+    "or over than that the their this to under up was were will with after before new says amid"
 )
+_STOP_WORDS = frozenset(_STOP_TEXT.split())
 _TITLE_WORDS = 2
 
 
