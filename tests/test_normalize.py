@@ -71,3 +71,33 @@ def test_rules_on_small_sources(source: str, text: str) -> None:
 def test_missing_date_is_an_error() -> None:
     with pytest.raises(NormalizeError, match="not a date"):
         normalize("Title\n\nAuthor only\n\nBody.")
+
+
+@pytest.mark.parametrize(
+    ("profile", "source", "line", "message"),
+    [
+        (
+            "wsws",
+            "\n\nTitle\n\nAuthor\nMarch 2024\n\nBody.",
+            6,
+            "'March 2024' is not a date; expected a date like '7 February 2024' (profile wsws)",
+        ),
+        ("wsws", "Title\n\nAuthor\n7 February 2024\n\n\n", 7, "expected the article body after the byline (profile wsws)"),
+        ("wsws", "Title only\n", 2, "expected a byline and date paragraph after the headline (profile wsws)"),
+    ],
+)
+def test_layout_errors_name_the_source_line(profile: str, source: str, line: int, message: str) -> None:
+    with pytest.raises(NormalizeError) as caught:
+        normalize(source, profile)
+    assert caught.value.line == line and str(caught.value) == f"line {line}: {message}"
+
+
+def test_plain_profile_strips_by_and_keeps_the_dateline() -> None:
+    source = "Harbour strike ends\n\nBy Elena Marsh\n\nPORT CALDER, March 3 (Wire) \u2014 Dock workers voted.\n\nMore."
+    result = normalize(source, "plain")
+    assert (result.title, result.author, result.published, result.dateline) == ("Harbour strike ends", "Elena Marsh", None, (3, 3))
+    assert result.text == "PORT CALDER, March 3 (Wire) \u2014 Dock workers voted.\n\nMore.\n"
+    dated = normalize(source.replace("By Elena Marsh", "By Elena Marsh\nMarch 3, 2025"), "plain")
+    assert (dated.author, dated.published) == ("Elena Marsh", "2025-03-03")
+    no_byline = normalize("Harbour strike ends\n\nPORT CALDER, March 3 (Wire) \u2014 Dock workers voted.", "plain")
+    assert no_byline.author is None and no_byline.text.startswith("PORT CALDER")

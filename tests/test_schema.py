@@ -40,11 +40,31 @@ def test_documents_features_mirror_annotation_fields() -> None:
     assert list(docs["quotes"].feature["cue"]) == ["start", "end", "text"]
 
 
+# The only optional fields: added after the seed was committed, and absent from it so that its
+# bytes stay the same (absent profile means wsws; absent overrides means none).
+OPTIONAL = {"document": {"profile", "overrides"}, "annotations": set()}
+
+
 def test_every_object_lists_all_its_properties_as_required() -> None:
-    """Canonical files write every field (null when unknown), so nothing is optional."""
+    """Canonical files write every field (null when unknown), so nothing is optional but the listed additions."""
     for name in ("document", "annotations"):
         s = raw_schema(name)
         nodes = [s, *s.get("$defs", {}).values()]
         for node in nodes:
             if "properties" in node:
-                assert sorted(node["required"]) == sorted(node["properties"]), node.get("title", node.get("description"))
+                optional = OPTIONAL[name] if node is s else set()
+                assert sorted(node["required"]) == sorted(set(node["properties"]) - optional), node.get("title", node.get("description"))
+        assert all(s["properties"][field]["description"].startswith("Optional:") for field in OPTIONAL[name])
+
+
+def test_profiles_are_valid_against_their_schema() -> None:
+    s = raw_schema("profile")
+    assert s["$schema"] == "https://json-schema.org/draft/2020-12/schema" and s["$id"]
+    jsonschema.Draft202012Validator.check_schema(s)
+    assert sorted(s["required"]) == sorted(s["properties"])
+    names = sorted(p.stem for p in (ROOT / "schema" / "profiles").glob("*.json"))
+    assert {"plain", "wsws"} <= set(names)
+    for name in names:
+        profile = json.loads((ROOT / "schema" / "profiles" / f"{name}.json").read_text(encoding="utf-8"))
+        jsonschema.Draft202012Validator(s).validate(profile)
+        assert profile["name"] == name

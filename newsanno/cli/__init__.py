@@ -18,6 +18,7 @@ from collections.abc import Sequence
 # Each subcommand is the module newsanno.cli.<name>; only the one being run is imported, since
 # the stages pull in heavy libraries (spaCy, datasets, matplotlib) that other commands don't need.
 SUBCOMMANDS: dict[str, str] = {
+    "add": "add a received article as raw/<id>/, ready to annotate",
     "build": "validate raw/ and write dataset/",
     "validate": "validate raw documents",
     "lint": "find likely missing or inconsistent annotations",
