@@ -18,7 +18,6 @@ from newsanno.build import BuildOptions, RunOptions, build_dataset, check_datase
 from newsanno.build.pipeline import check
 from newsanno.lint import LINT_PREFIX
 from newsanno.problems import Problem, has_errors, promote
-from newsanno.tokencache import DEFAULT_CACHE_DIR
 from newsanno.version import project_version
 
 _VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)")
@@ -132,7 +131,8 @@ def _check_valid(repo: Path) -> None:
 
 
 def _options(repo: Path, version: str) -> BuildOptions:
-    return BuildOptions(run=RunOptions(cache_dir=repo / DEFAULT_CACHE_DIR), version=version)
+    # No cache: a release's bytes must come from raw/ alone, whatever a cache folder holds.
+    return BuildOptions(run=RunOptions(cache_dir=None), version=version)
 
 
 def _check_fresh(repo: Path) -> None:

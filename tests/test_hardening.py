@@ -237,3 +237,59 @@ def test_verify_refuses_symlinks_in_a_dataset_folder(tmp_path: Path, where: str)
     assert mismatches and all(m.kind == "symlink" for m in mismatches)
     result = run_cli("verify", folder)
     assert result.returncode == 1 and "symbolic links are not accepted" in result.stderr
+
+
+# --- outputs never clobber inputs -----------------------------------------------------------
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.fixture
+def small_corpus(tmp_path: Path, card_file: Path) -> Path:
+    raw = tmp_path / "raw"
+    write_document(raw, alpha(), "train")
+    return raw
+
+
+@pytest.mark.parametrize("out", ["raw", "raw/alpha", "."])
+def test_build_refuses_an_output_overlapping_its_corpus(small_corpus: Path, card_file: Path, out: str) -> None:
+    before = _tree(small_corpus)
+    target = small_corpus.parent / out
+    result = run_cli("build", "--raw", small_corpus, "--out", target, "--card", card_file, "--no-cache", "--force")
+    assert result.returncode == 1
+    assert "[output.overlaps_input]" in result.stdout and "Traceback" not in result.stderr
+    assert _tree(small_corpus) == before
+
+
+def test_build_replaces_a_file_or_foreign_folder_only_with_force(small_corpus: Path, card_file: Path, tmp_path: Path) -> None:
+    notes = tmp_path / "notes.txt"
+    notes.write_text("my notes\n", encoding="utf-8")
+    foreign = tmp_path / "photos"
+    foreign.mkdir()
+    (foreign / "a.jpg").write_bytes(b"\xff\xd8")
+    for target in (notes, foreign):
+        refused = run_cli("build", "--raw", small_corpus, "--out", target, "--card", card_file, "--no-cache")
+        assert refused.returncode == 1 and "[output.not_ours]" in refused.stdout and "--force" in refused.stdout
+    assert notes.read_text(encoding="utf-8") == "my notes\n" and (foreign / "a.jpg").exists()
+    forced = run_cli("build", "--raw", small_corpus, "--out", notes, "--card", card_file, "--no-cache", "--force")
+    assert forced.returncode == 0, forced.stderr
+    assert (notes / "SHA256SUMS").is_file()
+    # A dataset folder the build wrote before is replaced without --force.
+    again = run_cli("build", "--raw", small_corpus, "--out", notes, "--card", card_file, "--no-cache")
+    assert again.returncode == 0, again.stderr
+
+
+def test_export_refuses_to_overwrite_inputs_and_foreign_files(small_corpus: Path, tmp_path: Path) -> None:
+    before = _tree(small_corpus)
+    into_raw = run_cli("export", "brat", "--raw", small_corpus, "--out", small_corpus / "alpha")
+    assert into_raw.returncode == 1 and "[output.overlaps_input]" in into_raw.stdout
+    thesis = tmp_path / "thesis.txt"
+    thesis.write_text("chapter 1\n", encoding="utf-8")
+    foreign = run_cli("export", "conll", "--raw", small_corpus, "--out", thesis)
+    assert foreign.returncode == 1 and "[output.not_ours]" in foreign.stdout
+    assert thesis.read_text(encoding="utf-8") == "chapter 1\n" and _tree(small_corpus) == before
+    conll = tmp_path / "train.conll"
+    assert run_cli("export", "conll", "--raw", small_corpus, "--out", conll).returncode == 0
+    assert run_cli("export", "conll", "--raw", small_corpus, "--out", conll).returncode == 0, "its own output is replaced"

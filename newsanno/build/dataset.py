@@ -11,13 +11,16 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsanno import corpus
+from newsanno import checksums, corpus, guard
 from newsanno.build import engines, pipeline, shards, writers
 from newsanno.build.engines import Progress, RunOptions
 from newsanno.build.staging import staged_dir
 from newsanno.problems import Problem, has_errors
 from newsanno.stats import CorpusStats
 from newsanno.version import dataset_version
+
+# A folder this build wrote before holds its manifest; anything else is not replaced without --force.
+DATASET_OUTPUT = guard.Output("dataset folder", folder=True, marker=guard.has_file(checksums.MANIFEST))
 
 
 @dataclass(frozen=True)
@@ -28,6 +31,7 @@ class BuildOptions:
     max_docs_per_shard: int = shards.DEFAULT_MAX_DOCS_PER_SHARD
     strict: bool = False  # lint findings are errors
     version: str | None = None  # the dataset version the card and croissant.json show; None: this checkout's
+    force: bool = False  # replace an existing ``out`` that is not a dataset folder (a file, a foreign folder)
 
 
 @dataclass
@@ -114,6 +118,9 @@ def build_dataset(
     result's ``problems`` say why.
     """
     options = options or BuildOptions()
+    refused = guard.output_problems(out, DATASET_OUTPUT, [raw], force=options.force)
+    if refused:
+        return BuildResult(out, refused)
     result = BuildResult(out)  # replaced by the staged build's; keep() reads it at exit
     with staged_dir(out, keep=lambda: result.ok) as stage:
         result = _write(raw, stage, card, changelog, options, progress)

@@ -39,8 +39,10 @@ def staged_dir(dest: Path, keep: Callable[[], bool] = lambda: True) -> Iterator[
         dest.rename(retired)
     stage.chmod(0o755)
     stage.rename(dest)
-    if retired is not None:
+    if retired is not None and retired.is_dir() and not retired.is_symlink():
         shutil.rmtree(retired, ignore_errors=True)
+    elif retired is not None:
+        retired.unlink()  # a file that --force let the folder replace
 
 
 def tree_files(root: Path) -> dict[str, bytes]:

@@ -23,6 +23,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         "--changelog", type=Path, default=Path("CHANGELOG.md"), help="release history; dates croissant.json (default: CHANGELOG.md)"
     )
     p.add_argument("--strict", action="store_true", help="treat lint findings as errors")
+    p.add_argument("--force", action="store_true", help="replace an existing --out that is not a dataset folder (a file, a foreign folder)")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if --out is not what the raw corpus builds")
     p.add_argument("--format", choices=report.FORMATS, default="text", help="problem output format")
     p.add_argument(
@@ -55,7 +56,7 @@ def run(args: argparse.Namespace) -> int:
 def _inputs(args: argparse.Namespace) -> dict[str, Any]:
     """The keyword arguments of build_dataset/check_dataset that the command line gives."""
     changelog = args.changelog.read_text(encoding="utf-8") if args.changelog.is_file() else ""
-    options = BuildOptions(run=run_options(args), max_docs_per_shard=args.max_docs_per_shard, strict=args.strict)
+    options = BuildOptions(run=run_options(args), max_docs_per_shard=args.max_docs_per_shard, strict=args.strict, force=args.force)
     return {"card": args.card.read_text(encoding="utf-8"), "changelog": changelog, "options": options}
 
 

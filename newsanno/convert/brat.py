@@ -40,7 +40,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsanno import schema
+from newsanno import jsonio, schema
 from newsanno.convert.assemble import DEFAULTS, assemble
 from newsanno.convert.record import ENTITY_OVERRIDES, LINK_ENDS, EntityNote, Record, Span, from_annotations
 from newsanno.problems import Problem, has_errors
@@ -93,8 +93,19 @@ def write_ann(record: Record) -> tuple[str, list[Problem]]:
     notes: list[tuple[str, dict[str, Any]]] = []
     tid: dict[str, str] = {}  # record key -> T id
     attributes = 0
+    problems: list[Problem] = []
     for n, s in enumerate(record.spans, 1):
         t = tid[s.key] = f"T{n}"
+        if "\t" in s.text:
+            # brat's fields are TAB-separated: such a line would not read back as written.
+            problems.append(
+                Problem(
+                    "",
+                    f"span {s.id or t} holds a TAB, which a brat .ann line cannot hold; the document is not exported",
+                    "brat.unwritable",
+                    annotation_id=s.id,
+                )
+            )
         typ = s.attrs["label"] if s.layer == "mention" else SPAN_TYPES[s.layer]
         # brat keeps one annotation per line and shows a line break inside a span as a space.
         lines.append(f"{t}\t{typ} {s.start} {s.end}\t{s.text.replace(chr(10), ' ')}")
@@ -106,7 +117,7 @@ def write_ann(record: Record) -> tuple[str, list[Problem]]:
             notes.append((t, {"id": s.id}))
     relations = [(RELATIONS[kind], a, b) for (a, kind), b in record.links.items()] + [(COREF, a, b) for a, b in record.coref]
     lines += [f"R{n}\t{name} Arg1:{tid[a]} Arg2:{tid[b]}" for n, (name, a, b) in enumerate(relations, 1)]
-    problems = _record_notes(record, tid, notes)
+    problems += _record_notes(record, tid, notes)
     lines += [f"#{n}\tAnnotatorNotes {target}\t{_note(obj)}" for n, (target, obj) in enumerate(notes, 1)]
     return "".join(line + "\n" for line in lines), problems
 
@@ -119,14 +130,16 @@ def _record_notes(record: Record, tid: dict[str, str], notes: list[tuple[str, di
     for entity, mention in record.entities:
         if mention is None and first is None:
             message = f"entity {entity['id']} is lost: brat notes need a span to attach to"
-            problems.append(Problem("", message, "brat.lost", annotation_id=entity["id"]))
+            problems.append(Problem("", message, "brat.lost", annotation_id=entity["id"], severity="warning"))
         elif mention is None:
             notes.append((first, {"entity": dict(entity), "mentionless": True}))  # type: ignore[arg-type]
         else:
             notes.append((tid[mention], {"entity": dict(entity)}))
     for x in record.exceptions:
         if first is None:
-            problems.append(Problem("", f"lint exception {x['code']} is lost: brat notes need a span to attach to", "brat.lost"))
+            problems.append(
+                Problem("", f"lint exception {x['code']} is lost: brat notes need a span to attach to", "brat.lost", severity="warning")
+            )
         else:
             notes.append((first, {"exception": dict(x)}))
     return problems
@@ -179,7 +192,11 @@ def _read_line(fields: list[str], n: int, found: _Lines, err: _Err) -> None:
         _, target = fields[1].split()
         body = fields[2] if len(fields) > 2 else ""
         if body.startswith(NOTE_PREFIX):
-            obj = json.loads(body[len(NOTE_PREFIX) :])
+            # Notes are untrusted input like annotations.json: the same strict reader (depth and
+            # size limits, duplicate keys refused, no NaN or huge numbers).
+            obj, faults = jsonio.parse_json(body[len(NOTE_PREFIX) :].encode("utf-8"), f"note on line {n}")
+            if faults:
+                raise ValueError(f"note is not strict JSON: {faults[0].message}")
             if not isinstance(obj, dict):
                 raise ValueError("note is not a JSON object")
             found.notes.append((target, obj, n))
