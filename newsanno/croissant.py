@@ -94,6 +94,18 @@ def _data_type(feature: Any) -> str:
     raise TypeError(f"no Croissant data type for {feature!r}")
 
 
+_JSON_PATH_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _json_path(keys: list[str]) -> str:
+    """The JSONPath of nested struct ``keys`` below a column: ``cue.start``."""
+    for key in keys:
+        # Bare keys only: every schema field name is one, and quoting rules differ between JSONPath engines.
+        if not _JSON_PATH_KEY.match(key):
+            raise ValueError(f"croissant: nested field name {key!r} is not a plain JSONPath key")
+    return ".".join(keys)
+
+
 def _field(record_set: str, path: list[str], feature: Any, file_set: str) -> dict[str, Any]:
     """One Croissant field for a (possibly nested) feature; lists become ``repeated``."""
     field_id = "/".join([record_set, *path])
@@ -107,11 +119,12 @@ def _field(record_set: str, path: list[str], feature: Any, file_set: str) -> dic
         node["subField"] = [_field(record_set, [*path, name], child, file_set) for name, child in inner.items()]
     else:
         node.setdefault("dataType", _data_type(inner))
-    if len(path) == 1:
-        node["source"] = {"fileSet": {"@id": file_set}, "extract": {"column": path[0]}}
-    else:
-        # A subfield is the same-named key of each struct of its parent column.
-        node["source"] = {"fileSet": {"@id": file_set}, "extract": {"column": path[0]}, "transform": {"jsonPath": path[-1]}}
+    node["source"] = {"fileSet": {"@id": file_set}, "extract": {"column": path[0]}}
+    if len(path) > 1:
+        # The whole path below the column, never only its last key: ``quotes/cue/start`` is
+        # ``cue.start`` of each quote struct (mlcroissant applies it to each element of a list
+        # column), while a bare ``start`` would read the quote's own start.
+        node["source"]["transform"] = {"jsonPath": _json_path(path[1:])}
     if repeated:
         node["repeated"] = True
     return node

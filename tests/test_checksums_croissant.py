@@ -153,6 +153,19 @@ def test_records_read_through_mlcroissant_match_parquet(built: Path) -> None:
     assert sorted(r["documents/document_id"].decode() for r in documents) == sorted(FIXTURES)
 
 
+def test_every_record_set_read_through_mlcroissant_equals_the_parquet_rows(built: Path) -> None:
+    # Both splits' shards, null cues and every config, nested fields included (helpers in test_croissant.py).
+    import mlcroissant as mlc
+    from test_croissant import assert_record_set_matches_parquet
+
+    doc = json.loads((built / "croissant.json").read_text(encoding="utf-8"))
+    dataset = mlc.Dataset(jsonld=str(built / "croissant.json"))
+    counts = {rs["@id"]: assert_record_set_matches_parquet(built, doc, dataset, rs) for rs in doc["recordSet"]}
+    configs = {p.name for p in (built / "data").iterdir()}
+    assert counts == {c: sum(pq.read_metadata(f).num_rows for f in (built / "data" / c).glob("*.parquet")) for c in configs}
+    assert {p.parent.name for p in built.glob("data/*/test-*.parquet")}, "the fixture build has a second split"
+
+
 def test_build_with_checksums_and_croissant_is_deterministic(pristine: Path) -> None:
     again = build(pristine / "raw", pristine / "dataset", pristine / "CARD.md", "--changelog", pristine / "CHANGELOG.md", "--check")
     assert again.returncode == 0, again.stderr
