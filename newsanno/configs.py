@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from newsanno import rows
 from newsanno.model import Document
 from newsanno.problems import Problem
-from newsanno.rows import Row
+from newsanno.rows import Row, attribution, claim_sentences, coref
 from newsanno.tokens import Tokenization
 
 if TYPE_CHECKING:
@@ -102,6 +102,26 @@ CONFIGS: tuple[ConfigSpec, ...] = (
         _features("ner_features"),
         rows.ner_rows,
         check=rows.ner_problems,
+    ),
+    ConfigSpec(
+        "coref",
+        "One row per article in the CoNLL-2012 coreference shape: tokens per sentence and entity clusters of token spans.",
+        _features("coref_features"),
+        coref.coref_rows,
+        check=coref.coref_problems,
+    ),
+    ConfigSpec(
+        "claim_sentences",
+        "One row per sentence with its ClaimBuster class (NFS, UFS, CFS), its claims and their claimants.",
+        _features("claim_sentences_features"),
+        claim_sentences.claim_sentence_rows,
+    ),
+    ConfigSpec(
+        "attribution",
+        "One row per sentence: tokens with PARC-style BIO tags (source, cue, content), one tag sequence per quote.",
+        _features("attribution_features"),
+        attribution.attribution_rows,
+        check=attribution.attribution_problems,
     ),
 )
 
