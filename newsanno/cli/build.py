@@ -9,8 +9,8 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from newsanno import charts, checksums, corpus, croissant, shards
-from newsanno.card import CardInputs, render
+from newsanno import charts, checksums, corpus, croissant, licenses, shards
+from newsanno.card import CardInputs, measure, render
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, engines, pipeline, report
 from newsanno.cli.engines import ENGINES, RunOptions
 from newsanno.cli.options import add_corpus_options, positive, progress, run_options
@@ -107,7 +107,10 @@ def write_dataset(
         for name, png in charts.render_all(stats).items():
             (out / "charts" / name).write_bytes(png)
         shown = {f"charts/{name}": alt for name, alt in charts.CHARTS.items()}
-        inputs = CardInputs(card_md=card_md, version=dataset_version(), stats=stats, fingerprints=fingerprints, charts=shown)
+        inputs = CardInputs(
+            card_md=card_md, version=dataset_version(), stats=stats, fingerprints=fingerprints, charts=shown, sizes=measure(out / "data")
+        )
+        licenses.write(out, stats)
         (out / "README.md").write_text(render(inputs), encoding="utf-8")
         release = croissant.latest_release(changelog)
         doc = croissant.metadata(stats, dataset_version(), release[1] if release else None)
