@@ -11,7 +11,7 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import FIXTURES, ROOT, build, dump
 
-CONFIGS = ["documents", "mentions", "quotes", "claims", "ner"]
+CONFIGS = ["documents", "mentions", "quotes", "claims", "ner", "coref", "claim_sentences", "attribution"]
 
 
 def load(path: Path, config: str, cache: Path):

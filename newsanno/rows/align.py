@@ -24,7 +24,7 @@ def token_span(tokens: Tokenization, start: int, end: int) -> tuple[int, int] | 
     starts, ends = tokens.starts, tokens.ends
     i = bisect.bisect_left(starts, start)
     j = bisect.bisect_left(ends, end)
-    if i == len(starts) or starts[i] != start or j == len(ends) or ends[j] != end or j < i:
+    if i == len(starts) or starts[i] != start or j == len(ends) or ends[j] != end:
         return None
     return i, j
 
