@@ -7,13 +7,14 @@ are problems that name their file and annotation, never dropped rows.
 
 from __future__ import annotations
 
+import json
 from collections import Counter
 from pathlib import Path
 from typing import Any
 
 import pyarrow.parquet as pq
 import pytest
-from conftest import ROOT, alpha, write_document
+from conftest import ROOT, alpha, build, dump, run_cli, write_document
 
 from newsanno import configs, schema
 from newsanno.tokens import tokenize
@@ -258,3 +259,18 @@ def test_a_cue_inside_a_token_fails_the_build_for_attribution(tmp_path: Path) ->
     [problem] = _refused(tmp_path, b)
     assert (problem.code, problem.annotation_id) == ("attribution.misaligned", "Q1")
     assert "/quotes/0/cue" in str(problem.pointer)
+
+
+def test_build_and_validate_name_the_misaligned_pronoun_in_one_line(corpus: Path, card: Path, tmp_path: Path) -> None:
+    annotations = corpus / "alpha" / "annotations.json"
+    data = json.loads(annotations.read_text(encoding="utf-8"))
+    she = next(index for index, m in enumerate(data["mentions"]) if m["id"] == "M7")
+    data["mentions"][she]["end"] -= 1
+    data["mentions"][she]["text"] = "sh"
+    annotations.write_text(dump(data), encoding="utf-8")
+    line = f"[coref.misaligned] /mentions/{she} (M7): PRO mention 'sh' at"
+    result = build(corpus, tmp_path / "out", card)
+    assert result.returncode == 1 and line in result.stdout and "Traceback" not in result.stderr
+    assert not (tmp_path / "out").exists()
+    checked = run_cli("validate", "--raw", corpus)
+    assert checked.returncode == 1 and line in checked.stdout
