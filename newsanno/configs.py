@@ -16,10 +16,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from newsanno import rows
+from newsanno import rows, schema, usage
 from newsanno.model import Document
 from newsanno.problems import Problem
-from newsanno.rows import Row
+from newsanno.rows import Row, attribution, claim_sentences, coref
 from newsanno.tokens import Tokenization
 
 if TYPE_CHECKING:
@@ -44,6 +44,7 @@ class ConfigSpec:
     rows: RowBuilder
     check: RowCheck | None = None
     default: bool = False  # the config ``load_dataset`` picks when none is named
+    usage: str = ""  # a runnable training snippet for the card (see newsanno.usage)
 
 
 def _features(builder: str) -> Callable[[], Features]:
@@ -77,24 +78,28 @@ CONFIGS: tuple[ConfigSpec, ...] = (
         _features("documents_features"),
         _always(rows.documents_rows),
         default=True,
+        usage=usage.DOCUMENTS,
     ),
     ConfigSpec(
         "mentions",
         "One row per entity mention, with its entity and label.",
         _features("mentions_features"),
         _always(rows.mentions_rows),
+        usage=usage.MENTIONS,
     ),
     ConfigSpec(
         "quotes",
         "One row per quotation, with speaker and cue.",
         _features("quotes_features"),
         _always(rows.quotes_rows),
+        usage=usage.QUOTES,
     ),
     ConfigSpec(
         "claims",
         "One row per factual claim, with claimant and check-worthiness.",
         _features("claims_features"),
         _always(rows.claims_rows),
+        usage=usage.CLAIMS,
     ),
     ConfigSpec(
         "ner",
@@ -102,6 +107,30 @@ CONFIGS: tuple[ConfigSpec, ...] = (
         _features("ner_features"),
         rows.ner_rows,
         check=rows.ner_problems,
+        usage=usage.NER,
+    ),
+    ConfigSpec(
+        "coref",
+        "One row per article in the CoNLL-2012 coreference shape: tokens per sentence and entity clusters of token spans.",
+        _features("coref_features"),
+        coref.coref_rows,
+        check=coref.coref_problems,
+        usage=usage.COREF,
+    ),
+    ConfigSpec(
+        "claim_sentences",
+        f"One row per sentence with its ClaimBuster class ({', '.join(schema.SENTENCE_CLASSES)}), its claims and their claimants.",
+        _features("claim_sentences_features"),
+        claim_sentences.claim_sentence_rows,
+        usage=usage.CLAIM_SENTENCES,
+    ),
+    ConfigSpec(
+        "attribution",
+        "One row per sentence: tokens with PARC-style BIO tags (source, cue, content), one tag sequence per quote.",
+        _features("attribution_features"),
+        attribution.attribution_rows,
+        check=attribution.attribution_problems,
+        usage=usage.ATTRIBUTION,
     ),
 )
 

@@ -13,7 +13,7 @@ from typing import Any
 from datasets import ClassLabel, Features, List, Value
 
 from newsanno import configs
-from newsanno.card import PRETTY_NAME, data_files_glob
+from newsanno.card import BIBTEX, PRETTY_NAME, data_files_glob
 from newsanno.features import CONFIGS, features
 from newsanno.stats import CorpusStats
 
@@ -21,7 +21,7 @@ CONFORMS_TO = "http://mlcommons.org/croissant/1.0"
 PARQUET = "application/x-parquet"
 DESCRIPTION = "Hand-annotated news articles: entities with coreference, quotations with speakers and cues, and check-worthy claims."
 
-CITE_AS = "@misc{newsanno, title={newsanno: annotated news articles}, note={Hand-annotated news dataset}}"
+CITE_AS = BIBTEX  # the card's Citation section, word for word
 
 # The Croissant 1.0 JSON-LD context, as the specification gives it.
 CONTEXT: dict[str, Any] = {
@@ -112,9 +112,17 @@ def _field(record_set: str, path: list[str], feature: Any, file_set: str) -> dic
     node: dict[str, Any] = {"@type": "cr:Field", "@id": field_id, "name": field_id}
     repeated = isinstance(feature, List)
     inner = feature.feature if repeated else feature
+    depth = 1
+    while isinstance(inner, List):
+        # Croissant 1.0 has no list of lists: the field is repeated, its values are the inner lists.
+        inner, depth = inner.feature, depth + 1
+    if depth > 1:
+        node["description"] = f"Lists nested {depth} deep, each value a list of the inner level."
     if isinstance(inner, ClassLabel):
         node["dataType"] = "sc:Integer"
-        node["description"] = "Class id; names in order: " + ", ".join(inner.names)
+        node["description"] = " ".join(
+            [*([node["description"]] if depth > 1 else []), "Class id; names in order: " + ", ".join(inner.names)]
+        )
     if isinstance(inner, dict):
         node["subField"] = [_field(record_set, [*path, name], child, file_set) for name, child in inner.items()]
     else:

@@ -120,13 +120,63 @@ def claims_features() -> Features:
 
 
 def ner_features() -> Features:
-    """One sentence: tokens, BIO tags (ClassLabel ids) and token offsets."""
+    """One sentence: tokens, BIO tags (ClassLabel ids), token offsets, the sentence text and spaCy's ``spaces``."""
     return Features(
         {
             "document_id": STRING,
             "sentence_id": Value("int32"),
             "tokens": List(STRING),
             "ner_tags": List(ClassLabel(names=list(NER_TAGS))),
+            "token_starts": List(OFFSET),
+            "token_ends": List(OFFSET),
+            # Added in 1.1.0, after the original columns so that their positions never change.
+            "text": STRING,
+            "spaces": List(Value("bool")),
+        }
+    )
+
+
+def coref_features() -> Features:
+    """One document: tokens per sentence and entity clusters of inclusive document-level token spans."""
+    return Features(
+        {
+            "document_id": STRING,
+            "sentences": List(List(STRING)),
+            "clusters": List(List(List(Value("int32")))),
+            "cluster_mention_ids": List(List(STRING)),
+            "cluster_entity_ids": List(STRING),
+            "cluster_names": List(STRING),
+            "cluster_labels": List(STRING),
+        }
+    )
+
+
+def claim_sentences_features() -> Features:
+    """One sentence: its ClaimBuster class (ClassLabel over the schema's sentence classes) and its claims."""
+    return Features(
+        {
+            "document_id": STRING,
+            "sentence_id": Value("int32"),
+            "text": STRING,
+            "start": OFFSET,
+            "end": OFFSET,
+            "label": ClassLabel(names=list(schema.SENTENCE_CLASSES)),
+            "claim_ids": List(STRING),
+            "claimant_entity_ids": List(STRING),
+            "claimant_names": List(STRING),
+        }
+    )
+
+
+def attribution_features() -> Features:
+    """One sentence: tokens and, per quote touching it, a sequence of attribution BIO tags (ClassLabel ids)."""
+    return Features(
+        {
+            "document_id": STRING,
+            "sentence_id": Value("int32"),
+            "tokens": List(STRING),
+            "quote_ids": List(STRING),
+            "tags": List(List(ClassLabel(names=list(schema.ATTRIBUTION_TAGS)))),
             "token_starts": List(OFFSET),
             "token_ends": List(OFFSET),
         }

@@ -73,6 +73,11 @@ SPLITS: tuple[str, ...] = values(DOCUMENT, "split")
 # BIO tag names of the ``ner`` config (stored as ClassLabel ids in this order).  Kept here, not in
 # features.py, so validating never has to import ``datasets`` (seconds of start-up).
 NER_TAGS: tuple[str, ...] = ("O", *(f"{prefix}-{label}" for label in ENTITY_TYPES for prefix in ("B", "I")))
+# ClaimBuster's sentence classes (claim_sentences config), lowest first: NFS, UFS, CFS.
+SENTENCE_CLASSES: tuple[str, ...] = values(ANNOTATIONS, "sentence_checkworthiness")
+# The roles of a quotation's attribution (attribution config) and their BIO tags, in the same layout as NER_TAGS.
+ATTRIBUTION_ROLES: tuple[str, ...] = values(ANNOTATIONS, "attribution_role")
+ATTRIBUTION_TAGS: tuple[str, ...] = ("O", *(f"{prefix}-{role}" for role in ATTRIBUTION_ROLES for prefix in ("B", "I")))
 
 
 def _array_properties() -> tuple[str, ...]:

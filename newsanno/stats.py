@@ -16,7 +16,8 @@ class CorpusStats:
 
     The label counts are bounded by the schema's label sets; names, an open-ended set,
     are kept in :class:`~newsanno.tally.Tally` objects that spill to disk.  Only the
-    reviewed lint exceptions, which the card lists one by one, grow with their number.
+    reviewed lint exceptions, which the card lists one by one, and the document ids per
+    text rights statement, which the licence notice lists, grow with the corpus.
     """
 
     documents: Counter[str] = field(default_factory=Counter)  # per split
@@ -31,6 +32,8 @@ class CorpusStats:
     characters: int = 0
     languages: set[str] = field(default_factory=set)
     annotation_licences: set[str] = field(default_factory=set)
+    # rights.text statement -> the ids of the documents it covers (the dataset's LICENSE.md lists them).
+    text_rights: dict[str, list[str]] = field(default_factory=dict)
     # (document id, lint code, annotation id or span, reason): reviewed findings kept on purpose.
     lint_exceptions: list[tuple[str, str, str, str]] = field(default_factory=list)
 
@@ -51,6 +54,7 @@ class CorpusStats:
         self.characters += len(doc.text)
         self.languages.add(doc.meta["language"])
         self.annotation_licences.add(doc.meta["rights"]["annotations"])
+        self.text_rights.setdefault(doc.meta["rights"]["text"], []).append(doc.id)
         for exc in ann.get("exceptions", []):
             where = exc["annotation_id"] or f"{exc['start']}..{exc['end']} {doc.text[exc['start'] : exc['end']]!r}"
             self.lint_exceptions.append((doc.id, exc["code"], where, exc["reason"]))
@@ -65,6 +69,8 @@ class CorpusStats:
         self.characters += other.characters
         self.languages |= other.languages
         self.annotation_licences |= other.annotation_licences
+        for statement, ids in other.text_rights.items():
+            self.text_rights.setdefault(statement, []).extend(ids)
         self.lint_exceptions.extend(other.lint_exceptions)
 
     def splits(self) -> list[str]:

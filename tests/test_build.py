@@ -10,7 +10,7 @@ from pathlib import Path
 import pyarrow.parquet as pq
 from conftest import FIXTURES, ROOT, build, dump
 
-CONFIGS = ["documents", "mentions", "quotes", "claims", "ner"]
+CONFIGS = ["documents", "mentions", "quotes", "claims", "ner", "coref", "claim_sentences", "attribution"]
 
 
 def load(path: Path, config: str, cache: Path):

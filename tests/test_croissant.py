@@ -47,7 +47,8 @@ def _parquet_nodes(fields: list[pa.Field] | pa.Schema, prefix: tuple[str, ...] =
     for field in fields:
         path, kind = (*prefix, field.name), field.type
         repeated = pa.types.is_list(kind) or pa.types.is_large_list(kind)
-        if repeated:
+        # A list of lists is one repeated field whose values are the inner lists (Croissant 1.0 has no deeper nesting).
+        while pa.types.is_list(kind) or pa.types.is_large_list(kind):
             kind = kind.value_type
         yield path, kind, repeated
         if pa.types.is_struct(kind):

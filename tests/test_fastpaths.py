@@ -196,6 +196,8 @@ def _reference_ner(doc: Document, tokens: Tokenization) -> tuple[list[rows.Row],
                 "ner_tags": tags[lo:hi],
                 "token_starts": list(tokens.starts[lo:hi]),
                 "token_ends": list(tokens.ends[lo:hi]),
+                "text": doc.text[tokens.starts[lo] : tokens.ends[hi - 1]],
+                "spaces": [tokens.ends[k] != tokens.starts[k + 1] for k in range(lo, hi - 1)] + [False],
             }
         )
     return out, []

@@ -35,12 +35,12 @@ def complete_shards(out: Path, plan: ShardPlan, stats: CorpusStats) -> None:
 
 
 def write_metadata(out: Path, stats: CorpusStats, *, card_md: str, changelog: str, version: str, cache_dir: Path | None) -> None:
-    """Write charts, README.md, croissant.json and, last, SHA256SUMS into a folder whose data/ is complete.
+    """Write charts, licences, README.md, croissant.json and, last, SHA256SUMS into a folder whose data/ is complete.
 
     ``cache_dir`` holds the chart cache (None: always draw).
     """
-    from newsanno import charts, croissant
-    from newsanno.card import CardInputs, render
+    from newsanno import charts, croissant, licenses
+    from newsanno.card import CardInputs, measure, render
     from newsanno.features import CONFIGS
 
     fingerprints = {config: fingerprint(out / "data" / config) for config in CONFIGS}
@@ -48,7 +48,8 @@ def write_metadata(out: Path, stats: CorpusStats, *, card_md: str, changelog: st
     for name, png in chartcache.render_all(stats, cache_dir).items():
         (out / "charts" / name).write_bytes(png)
     shown = {f"charts/{name}": alt for name, alt in charts.CHARTS.items()}
-    inputs = CardInputs(card_md=card_md, version=version, stats=stats, fingerprints=fingerprints, charts=shown)
+    inputs = CardInputs(card_md=card_md, version=version, stats=stats, fingerprints=fingerprints, charts=shown, sizes=measure(out / "data"))
+    licenses.write(out, stats)
     (out / "README.md").write_text(render(inputs), encoding="utf-8")
     release = croissant.latest_release(changelog)
     doc = croissant.metadata(stats, version, release[1] if release else None)

@@ -1,6 +1,8 @@
 """Rows of every config from one validated document.
 
 Each builder is a pure function of the document (and, for ``ner``, its tokenization);
+the sentence-level task configs live in the submodules (``coref``, ``claim_sentences``,
+``attribution``), with the token alignment they share in ``align``;
 rows come out in the published sort order: (start, end, id) within a document, and
 sentence order for ``ner``.  The table in :mod:`newsanno.configs` says which builder makes
 which config; :func:`newsanno.configs.build_rows` runs them all.
@@ -8,13 +10,13 @@ which config; :func:`newsanno.configs.build_rows` runs them all.
 
 from __future__ import annotations
 
-import bisect
 import datetime as dt
 from typing import Any
 
-from newsanno import corpus, schema
+from newsanno import schema
 from newsanno.model import Document
 from newsanno.problems import Problem
+from newsanno.rows import align
 from newsanno.tokens import Tokenization
 
 Row = dict[str, Any]
@@ -108,44 +110,22 @@ def claims_rows(doc: Document) -> list[Row]:
 
 
 def _nam_tokens(doc: Document, tokens: Tokenization) -> tuple[list[tuple[str, int, int]], list[Problem]]:
-    """(label, first token, last token) of every NAM mention, or the problems of those that do not fit.
-
-    Token starts and ends are strictly increasing, so a binary search finds the token an edge
-    must coincide with; no per-token lookup table is built.
-    """
-    starts, ends = tokens.starts, tokens.ends
-    n = len(starts)
-    named = [(index, m) for index, m in enumerate(doc.annotations["mentions"]) if m["form"] == "NAM"]
+    """(label, first token, last token) of every NAM mention, or the problems of those that do not fit."""
     spans: list[tuple[str, int, int]] = []
     problems: list[Problem] = []
+    named = [(index, m) for index, m in enumerate(doc.annotations["mentions"]) if m["form"] == "NAM"]
     if not named:
         return spans, problems
-    # Sentence index of each token, as slices of one list (C speed), for the cross-sentence rule.
-    sentence_of = [0] * n
-    for s, (lo, hi) in enumerate(tokens.sentences):
-        sentence_of[lo:hi] = [s] * (hi - lo)
-    shown = f"{doc.origin}/{corpus.ANNOTATIONS}"
+    sentence_of = align.sentence_of_tokens(tokens)
     for index, m in named:
-        start, end = m["start"], m["end"]
-        i = bisect.bisect_left(starts, start)
-        j = bisect.bisect_left(ends, end)
         where = f"/mentions/{index}"
-        if i == n or starts[i] != start or j == n or ends[j] != end:
-            near = [doc.text[a:b] for a, b in zip(starts, ends, strict=True) if b > start and a < end]
+        found = align.token_span(tokens, m["start"], m["end"])
+        if found is None:
+            problems.append(align.misaligned(doc, tokens, "NAM mention", m["start"], m["end"], "ner.misaligned", where, m["id"]))
+        elif sentence_of[found[0]] != sentence_of[found[1]]:
             problems.append(
                 Problem(
-                    shown,
-                    f"NAM mention {m['text']!r} at {start}..{end} does not align to token boundaries (tokens: {near!r})",
-                    "ner.misaligned",
-                    pointer=where,
-                    annotation_id=m["id"],
-                    hint="extend or shrink the span to whole tokens",
-                )
-            )
-        elif sentence_of[i] != sentence_of[j]:
-            problems.append(
-                Problem(
-                    shown,
+                    align.annotations_file(doc),
                     f"NAM mention {m['text']!r} crosses a sentence boundary",
                     "ner.cross_sentence",
                     pointer=where,
@@ -153,7 +133,7 @@ def _nam_tokens(doc: Document, tokens: Tokenization) -> tuple[list[tuple[str, in
                 )
             )
         else:
-            spans.append((m["label"], i, j))
+            spans.append((m["label"], *found))
     return spans, problems
 
 
@@ -180,14 +160,22 @@ def ner_rows(doc: Document, tokens: Tokenization) -> tuple[list[Row], list[Probl
         tags[i + 1 : j + 1] = [_TAG_ID[f"I-{label}"]] * (j - i)
     rows = []
     for s, (lo, hi) in enumerate(tokens.sentences):
+        starts, ends = tokens.starts[lo:hi], tokens.ends[lo:hi]
         rows.append(
             {
                 "document_id": doc.id,
                 "sentence_id": s,
-                "tokens": [doc.text[a:b] for a, b in zip(tokens.starts[lo:hi], tokens.ends[lo:hi], strict=True)],
+                "tokens": [doc.text[a:b] for a, b in zip(starts, ends, strict=True)],
                 "ner_tags": tags[lo:hi],
-                "token_starts": list(tokens.starts[lo:hi]),
-                "token_ends": list(tokens.ends[lo:hi]),
+                "token_starts": list(starts),
+                "token_ends": list(ends),
+                "text": doc.text[starts[0] : ends[-1]],
+                "spaces": token_spaces(starts, ends),
             }
         )
     return rows, []
+
+
+def token_spaces(starts: tuple[int, ...], ends: tuple[int, ...]) -> list[bool]:
+    """Whether whitespace follows each token of one sentence (never after its last): spaCy's ``spaces``."""
+    return [end < following for end, following in zip(ends, starts[1:], strict=False)] + [False]
