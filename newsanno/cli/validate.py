@@ -7,10 +7,10 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
-from newsanno import corpus
+from newsanno import annotators, corpus
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
 from newsanno.cli.engines import checked
-from newsanno.cli.options import add_corpus_options, progress, run_options
+from newsanno.cli.options import add_corpus_options, limits_from, progress, run_options
 from newsanno.problems import Problem, has_errors
 
 
@@ -69,4 +69,7 @@ def run(args: argparse.Namespace) -> int:
         print(f"newsanno validate: raw corpus folder {args.raw} does not exist", file=sys.stderr)
         return EXIT_USAGE
     documents, problems = check_selected(args, "validate")
+    # The optional files (second annotation, adjudication record) beside each selected document.
+    for folder in select(args.raw, args.paths)[0]:
+        problems.extend(annotators.folder_problems(folder, limits_from(args)))
     return finish(problems, documents, args.format)
