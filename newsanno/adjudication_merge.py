@@ -17,8 +17,10 @@ from typing import Any
 from newsanno.adjudicate import ATTRIBUTES, Span, View, chosen, components
 from newsanno.model import Annotations
 
-# span -> (portable value, side it comes from: "a", "b" or "both", its span on that side)
-Decided = dict[Span, tuple[dict[str, Any], str, Span]]
+# span -> (portable value, side it comes from: "a", "b" or "both", its span on that side, and
+# the span of A's item it replaces, if any: a B version that wins over an overlapping A one
+# takes over A's ids, so the gold's ids stay put)
+Decided = dict[Span, tuple[dict[str, Any], str, Span, Span | None]]
 
 
 def text_order(span: Span) -> tuple[int, int]:
@@ -42,7 +44,7 @@ def _decide(layer: str, va: View, vb: View, entries: dict[str, dict[str, Any]]) 
             entry = entries.get(f"{prefix}.{k}@{_key(s)}")
             if entry is not None:
                 value[k] = chosen(entry)
-        out[s] = (value, "both", s)
+        out[s] = (value, "both", s, s)
     for entry in entries.values():
         if entry["layer"] != layer or entry["class"].split(".")[1] not in ("span", "only_a", "only_b"):
             continue
@@ -50,7 +52,8 @@ def _decide(layer: str, va: View, vb: View, entries: dict[str, dict[str, Any]]) 
         if value is None:
             continue
         side = "a" if entry["decision"] == "keep_a" or (entry["decision"] == "edit" and entry["a"] is not None) else "b"
-        out[(value["start"], value["end"])] = (value, side, (entry[side]["start"], entry[side]["end"]))
+        twin = (entry["a"]["start"], entry["a"]["end"]) if entry["a"] is not None else None
+        out[(value["start"], value["end"])] = (value, side, (entry[side]["start"], entry[side]["end"]), twin)
     return dict(sorted(out.items(), key=lambda kv: text_order(kv[0])))
 
 
@@ -90,8 +93,8 @@ def _cluster(mentions: Decided, va: View, vb: View, entries: dict[str, dict[str,
             for s in kept[1:]:
                 uf.union(s, kept[0])
         won.update(dict.fromkeys(spans, side))
-    merged_at = {(side, orig): s for s, (_, side, orig) in mentions.items()}
-    for s, (_, side, orig) in mentions.items():
+    merged_at = {(side, orig): s for s, (_, side, orig, _) in mentions.items()}
+    for s, (_, side, orig, _) in mentions.items():
         if side == "both":
             continue
         view = va if side == "a" else vb
@@ -116,7 +119,7 @@ def _ids(a: Annotations, layer: str, decided: Decided, prefix: str) -> dict[Span
     """A's id for what comes from A (or both), a fresh one otherwise."""
     at_a = {(x["start"], x["end"]): x["id"] for x in a[layer]}  # type: ignore[literal-required]
     fresh = _fresh(prefix, {x["id"] for x in a[layer]})  # type: ignore[literal-required]
-    return {s: at_a[orig] if side != "b" and orig in at_a else next(fresh) for s, (_, side, orig) in decided.items()}
+    return {s: at_a[twin] if twin in at_a else next(fresh) for s, (_, _, _, twin) in decided.items()}
 
 
 def _entities(a: Annotations, b: Annotations, groups: list[list[Span]], mentions: Decided) -> dict[Span, dict[str, Any]]:
@@ -128,16 +131,19 @@ def _entities(a: Annotations, b: Annotations, groups: list[list[Span]], mentions
     used: set[str] = set()
     out = {}
     for group in groups:
-        from_a = [va_entity[orig] for s in group for _, side, orig in [mentions[s]] if side != "b" and orig in va_entity]
+        from_a = [va_entity[twin] for s in group for twin in [mentions[s][3]] if twin in va_entity]
         eid = next((e for e in from_a if e not in used), None)
         if eid is not None:
             base = ents_a[eid]
         else:
-            _, side, orig = mentions[group[0]]
+            _, side, orig, _ = mentions[group[0]]
             base = ents_a[va_entity[orig]] if side != "b" and orig in va_entity else ents_b[vb_entity[orig]]
             eid = next(fresh)
         used.add(eid)
-        record = {"id": eid, "name": base["name"], "type": mentions[group[0]][0]["label"], "wikidata": base["wikidata"]}
+        texts = [mentions[s][0]["text"] for s in group]
+        # The name must be the text of a mention (1.4); when the winning span changed it, take the longest.
+        name = base["name"] if base["name"] in texts else max(texts, key=len)
+        record = {"id": eid, "name": name, "type": mentions[group[0]][0]["label"], "wikidata": base["wikidata"]}
         out.update(dict.fromkeys(group, record))
     return out
 
@@ -161,7 +167,7 @@ def apply(a: Annotations, b: Annotations, entries: dict[str, dict[str, Any]]) ->
 
     out_mentions = [
         {"id": mention_id[s], "entity_id": entity[s]["id"], **{k: v[k] for k in ("start", "end", "text", "label", "form")}}
-        for s, (v, _, _) in mentions.items()
+        for s, (v, *_) in mentions.items()
     ]
     # A's entities keep A's order (so keeping A reproduces A); B's new ones follow in text order.
     rank = {x["id"]: i for i, x in enumerate(a["entities"])}
@@ -172,7 +178,7 @@ def apply(a: Annotations, b: Annotations, entries: dict[str, dict[str, Any]]) ->
     quotes = _decide("quotes", va, vb, entries)
     quote_id = _ids(a, "quotes", quotes, "Q")
     out_quotes = []
-    for s, (v, _, _) in quotes.items():
+    for s, (v, *_) in quotes.items():
         ent, men = referent(v["speaker"], f"quote {v['text']!r}")
         out_quotes.append(
             {"id": quote_id[s], **{k: v[k] for k in ("start", "end", "text", "kind")}, "speaker_mention_id": men, "speaker_entity_id": ent, "cue": v["cue"]}
@@ -180,7 +186,7 @@ def apply(a: Annotations, b: Annotations, entries: dict[str, dict[str, Any]]) ->
     claims = _decide("claims", va, vb, entries)
     claim_id = _ids(a, "claims", claims, "C")
     out_claims = []
-    for s, (v, _, _) in claims.items():
+    for s, (v, *_) in claims.items():
         ent, men = referent(v["claimant"], f"claim {v['text']!r}")
         qid = quote_id.get(tuple(v["quote"])) if v["quote"] else None  # type: ignore[arg-type]
         if v["quote"] and qid is None:
