@@ -45,7 +45,16 @@ class Item:
 
     def to_dict(self) -> dict[str, Any]:
         """The item as stored in the record (without its decision)."""
-        return {"id": self.id, "layer": self.layer, "class": self.cls, "start": self.start, "end": self.end, "text": self.text, "a": self.a, "b": self.b}
+        return {
+            "id": self.id,
+            "layer": self.layer,
+            "class": self.cls,
+            "start": self.start,
+            "end": self.end,
+            "text": self.text,
+            "a": self.a,
+            "b": self.b,
+        }
 
 
 def _span(x: dict[str, Any]) -> Span:
@@ -200,7 +209,9 @@ def coref_items(va: View, vb: View) -> list[Item]:
     for spans, pa, pb in components(va, vb):
         if pa != pb:
             first = spans[0]
-            items.append(_item("coreference", "coref.entity", first, va.mentions[first]["text"], _clusters_value(pa, va), _clusters_value(pb, vb)))
+            items.append(
+                _item("coreference", "coref.entity", first, va.mentions[first]["text"], _clusters_value(pa, va), _clusters_value(pb, vb))
+            )
     return items
 
 

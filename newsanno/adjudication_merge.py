@@ -82,7 +82,7 @@ class _Clusters:
 def _cluster(mentions: Decided, va: View, vb: View, entries: dict[str, dict[str, Any]]) -> list[list[Span]]:
     uf = _Clusters(list(mentions))
     won: dict[Span, str] = {}  # shared span -> whose clustering it follows
-    for spans, pa, pb in components(va, vb):
+    for spans, pa, _ in components(va, vb):
         entry = entries.get(f"coref.entity@{_key(spans[0])}")
         clusters, side = pa, "both"
         if entry is not None:
@@ -181,7 +181,13 @@ def apply(a: Annotations, b: Annotations, entries: dict[str, dict[str, Any]]) ->
     for s, (v, *_) in quotes.items():
         ent, men = referent(v["speaker"], f"quote {v['text']!r}")
         out_quotes.append(
-            {"id": quote_id[s], **{k: v[k] for k in ("start", "end", "text", "kind")}, "speaker_mention_id": men, "speaker_entity_id": ent, "cue": v["cue"]}
+            {
+                "id": quote_id[s],
+                **{k: v[k] for k in ("start", "end", "text", "kind")},
+                "speaker_mention_id": men,
+                "speaker_entity_id": ent,
+                "cue": v["cue"],
+            }
         )
     claims = _decide("claims", va, vb, entries)
     claim_id = _ids(a, "claims", claims, "C")

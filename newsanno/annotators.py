@@ -50,7 +50,12 @@ def _document_id(value: dict[str, Any], folder: Path, shown: str) -> list[Proble
     if value["document_id"] == folder.name:
         return []
     return [
-        Problem(shown, f"document_id {value['document_id']!r} differs from the folder name {folder.name!r}", "ref.document_id", pointer="/document_id")
+        Problem(
+            shown,
+            f"document_id {value['document_id']!r} differs from the folder name {folder.name!r}",
+            "ref.document_id",
+            pointer="/document_id",
+        )
     ]
 
 
@@ -84,7 +89,14 @@ def adjudication_problems(folder: Path, limits: Limits = DEFAULT_LIMITS) -> list
         seen.add(item["id"])
     for key in ("a", "b"):
         if not (folder / value[key]).is_file():
-            problems.append(Problem(shown, f"names annotation {key.upper()} {value[key]!r}, which is not in the folder", "ref.missing_file", pointer=f"/{key}"))
+            problems.append(
+                Problem(
+                    shown,
+                    f"names annotation {key.upper()} {value[key]!r}, which is not in the folder",
+                    "ref.missing_file",
+                    pointer=f"/{key}",
+                )
+            )
     return problems
 
 

@@ -64,7 +64,11 @@ def run(args: argparse.Namespace) -> int:
     b, found = read_annotations(args.b, limits)
     problems += found
     if a is not None and b is not None and a["document_id"] != b["document_id"]:
-        problems.append(Problem(str(args.b), f"annotates {b['document_id']!r} but {args.a} annotates {a['document_id']!r}", "agreement.different_documents"))
+        problems.append(
+            Problem(
+                str(args.b), f"annotates {b['document_id']!r} but {args.a} annotates {a['document_id']!r}", "agreement.different_documents"
+            )
+        )
     record = None
     if args.record.exists():
         record, found = read_json(args.record, ADJUDICATION_SCHEMA, limits)
