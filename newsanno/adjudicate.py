@@ -268,6 +268,7 @@ def merge(a: Annotations, b: Annotations, record: dict[str, Any], shown: str = "
 
     See :func:`newsanno.adjudication_merge.apply` for how decisions become annotations.
     """
+    # Imported here: adjudication_merge builds on this module's View and components.
     from newsanno.adjudication_merge import apply
 
     items = disagreements(a, b)
