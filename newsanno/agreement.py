@@ -13,6 +13,11 @@ B-cubed (Bagga and Baldwin 1998) and entity-based CEAF, phi4 (Luo 2005), with me
 identified by their span; CoNLL F1 is the mean of the three F1s.  No well-kept scorer exists
 on PyPI (the reference scorer is Perl), so the formulas are implemented here and tested
 against the paper's worked example.
+
+Given the document's text, mentions are also compared token by token as PolNeAR (Newell et
+al. 2018) compares attributions: each token of :func:`newsanno.tokens.tokenize` takes the label
+of the innermost mention covering it, or ``O``, and Krippendorff's alpha (nominal, from the
+``krippendorff`` package) measures how far the two label sequences agree beyond chance.
 """
 
 from __future__ import annotations
@@ -315,13 +320,51 @@ def claim_layer(a: Annotations, b: Annotations) -> dict[str, Any]:
     )
 
 
-def agreement(a: Annotations, b: Annotations) -> Report:
-    """Every agreement figure between two annotations of one document, per layer."""
+def token_labels(ann: Annotations, text: str, starts: Sequence[int]) -> list[str]:
+    """The label of the innermost mention covering each token (by its first character), else "O"."""
+    painted = ["O"] * len(text)
+    # Longest first, so a mention inside another ("Ukrainian" in "Ukrainian journalists") wins.
+    for m in sorted(ann["mentions"], key=lambda m: m["start"] - m["end"]):
+        painted[m["start"] : m["end"]] = [m["label"]] * (m["end"] - m["start"])
+    return [painted[i] for i in starts]
+
+
+def token_alpha(a: Annotations, b: Annotations, text: str) -> Figure:
+    """Krippendorff's alpha (nominal) of the token labels of A and B; None when undefined
+    (no tokens, or a single label throughout both, where chance agreement is certain)."""
+    import krippendorff
+
+    from newsanno.tokens import tokenize
+
+    starts = tokenize(text).starts
+    la, lb = token_labels(a, text, starts), token_labels(b, text, starts)
+    codes = {label: i for i, label in enumerate(sorted(set(la) | set(lb)))}
+    if len(codes) < 2:
+        return None
+    data = np.array([[codes[x] for x in la], [codes[x] for x in lb]], dtype=float)
+    return float(krippendorff.alpha(reliability_data=data, level_of_measurement="nominal"))
+
+
+def checkworthiness_kappa(a: Annotations, b: Annotations) -> Figure:
+    """Cohen's kappa of the check-worthiness classes of exactly matched claims."""
+    by_a = {_span(c): c["checkworthiness"] for c in a["claims"]}
+    by_b = {_span(c): c["checkworthiness"] for c in b["claims"]}
+    return cohen_kappa([(by_a[s], by_b[s]) for s in sorted(by_a.keys() & by_b.keys())])
+
+
+def agreement(a: Annotations, b: Annotations, text: str | None = None) -> Report:
+    """Every agreement figure between two annotations of one document, per layer.
+
+    With the document's ``text``, mentions also get the token-level alpha (``token_alpha``).
+    """
+    mentions = mention_layer(a, b)
+    if text is not None:
+        mentions["token_alpha"] = token_alpha(a, b, text)
     return {
-        "mentions": mention_layer(a, b),
+        "mentions": mentions,
         "coreference": coreference(clusters(a), clusters(b)),
         "quotes": quote_layer(a, b),
-        "claims": claim_layer(a, b),
+        "claims": {**claim_layer(a, b), "checkworthiness_kappa": checkworthiness_kappa(a, b)},
     }
 
 

@@ -1,4 +1,8 @@
-"""The layout of a raw corpus: ``<root>/<document_id>/{source.txt,text.txt,document.json,annotations.json}``."""
+"""The layout of a raw corpus: ``<root>/<document_id>/{source.txt,text.txt,document.json,annotations.json}``.
+
+A folder may also hold the two independent annotations a gold was adjudicated from and the
+adjudication record (:data:`OPTIONAL_FILES`); the build reads no rows from them.
+"""
 
 from __future__ import annotations
 
@@ -12,6 +16,10 @@ TEXT = "text.txt"
 DOCUMENT = "document.json"
 ANNOTATIONS = "annotations.json"
 FILES = (SOURCE, TEXT, DOCUMENT, ANNOTATIONS)
+ANNOTATIONS_A = "annotations.a.json"  # annotator A before adjudication
+ANNOTATIONS_B = "annotations.b.json"  # the second, independent annotator
+ADJUDICATION = "adjudication.json"  # their disagreements and how each was decided
+OPTIONAL_FILES = (ANNOTATIONS_A, ANNOTATIONS_B, ADJUDICATION)
 
 DOCUMENT_ID = re.compile(r"[a-z0-9][a-z0-9-]*")
 

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from newsanno import agreement, schema
+from newsanno.adjudication_view import adjudication_panel
 from newsanno.model import Annotations, Document
 
 # Nesting order of the layers, outermost first.
@@ -243,8 +244,8 @@ def _page(title: str, main: str, aside: str) -> str:
     )
 
 
-def render_document(doc: Document) -> str:
-    """The review page of one document."""
+def render_document(doc: Document, adjudication: dict[str, Any] | None = None) -> str:
+    """The review page of one document; with its ``adjudication`` record, the open items too."""
     ann = doc.annotations
     names = _names(ann)
     body = segments(doc.text, _pieces(ann, names))
@@ -255,7 +256,7 @@ def render_document(doc: Document) -> str:
         f"<p id='js-summary' data-expected='{len(ann['mentions'])}'></p>"
         f"<div class='text'>{body}</div>"
     )
-    return _page(doc.meta["title"], main, side_panel(ann))
+    return _page(doc.meta["title"], main, side_panel(ann) + adjudication_panel(adjudication))
 
 
 def _diff_pieces(a: Annotations, b: Annotations) -> list[Piece]:

@@ -13,7 +13,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsanno import configs, corpus, rows
+from newsanno import annotators, configs, corpus, rows
 from newsanno.build.shards import Shard, ShardPlan
 from newsanno.jsonio import DEFAULT_LIMITS, Limits
 from newsanno.lint import LINT_PREFIX, lint_document
@@ -47,6 +47,8 @@ def process(folder: Path, limits: Limits = DEFAULT_LIMITS, *, with_rows: bool = 
     tokenization would), else from a fresh tokenization.
     """
     document, problems = load_document(folder, limits)
+    # The second annotation and the adjudication record beside the gold, when a folder has them.
+    problems.extend(annotators.folder_problems(folder, limits))
     result = DocResult(folder, document, problems=problems)
     if document is None:
         return result

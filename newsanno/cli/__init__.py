@@ -25,6 +25,7 @@ SUBCOMMANDS: dict[str, str] = {
     "format": "rewrite document.json/annotations.json canonically",
     "render": "write HTML review pages",
     "agreement": "inter-annotator agreement of two annotations.json files",
+    "adjudicate": "record and decide the disagreements of two annotations; merge them",
     "verify": "check a dataset folder against its SHA256SUMS",
     "diff": "semantic diff between two revisions",
     "release": "make a versioned release (commit + tag, optionally push)",

@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newsanno import agreement, jsonio, schema
+from newsanno import agreement, corpus, jsonio, schema
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
 from newsanno.cli.common import add_limit_options, limits_from
 from newsanno.jsonio import Limits
@@ -21,6 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("a", type=Path, metavar="A.json", help="reference annotations (e.g. gold)")
     p.add_argument("b", type=Path, metavar="B.json", help="annotations compared against A")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    p.add_argument("--text", type=Path, help="the document's text.txt, for token alpha (default: raw/<document_id>/text.txt if present)")
     add_limit_options(p, hidden=True)
     p.set_defaults(run=run)
 
@@ -35,6 +36,15 @@ def read_annotations(path: Path, limits: Limits) -> tuple[Any, list[Problem]]:
         return None, problems
     problems = schema_problems(value, schema.ANNOTATIONS, str(path))
     return (None if has_errors(problems) else value), problems
+
+
+def _text(args: argparse.Namespace, document_id: str, limits: Limits) -> tuple[str | None, list[Problem]]:
+    """text.txt of the document, for the token-level figure: --text, else raw/<id>/text.txt if it exists."""
+    path = args.text or Path("raw") / document_id / corpus.TEXT
+    if args.text is None and not path.is_file():
+        return None, []
+    data, problems = read_bytes(path, limits)
+    return jsonio.decode_text(data, str(path)) if data is not None else (None, problems)
 
 
 def run(args: argparse.Namespace) -> int:
@@ -54,7 +64,11 @@ def run(args: argparse.Namespace) -> int:
     if has_errors(problems) or a is None or b is None:
         report.emit(problems, "text")
         return EXIT_INVALID
-    result = agreement.agreement(a, b)
+    text, problems = _text(args, a["document_id"], limits)
+    if has_errors(problems):
+        report.emit(problems, "text")
+        return EXIT_INVALID
+    result = agreement.agreement(a, b, text)
     if args.format == "json":
         sys.stdout.write(json.dumps({"document_id": a["document_id"], "a": str(args.a), "b": str(args.b), **result}, indent=2) + "\n")
     else:

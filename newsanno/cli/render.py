@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from newsanno import corpus, render, schema
+from newsanno.annotators import ADJUDICATION_SCHEMA, read_json
 from newsanno.atomic import write_atomic
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
 from newsanno.cli.agreement import read_annotations
@@ -46,11 +47,18 @@ def run(args: argparse.Namespace) -> int:
         folders = [by_name[d] for d in args.doc_ids if d in by_name]
     limits = limits_from(args)
     docs: list[Document] = []
+    records: dict[str, dict | None] = {}  # type: ignore[type-arg]
     for folder in folders:
         doc, found = load_document(folder, limits)
         problems += found
         if doc is not None:
             docs.append(doc)
+            records[doc.id], found = (
+                read_json(folder / corpus.ADJUDICATION, ADJUDICATION_SCHEMA, limits)
+                if (folder / corpus.ADJUDICATION).exists()
+                else (None, [])
+            )
+            problems += found
     other = None
     if args.diff:
         other, found = read_annotations(args.diff, limits)
@@ -65,7 +73,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     args.out.mkdir(parents=True, exist_ok=True)
     for doc in docs:
-        _write(args.out / f"{doc.id}.html", render.render_document(doc))
+        _write(args.out / f"{doc.id}.html", render.render_document(doc, records[doc.id]))
     if other is not None:
         _write(args.out / f"{docs[0].id}.diff.html", render.render_diff(docs[0], other))
     index = [(d.id, d.meta["title"], {k: len(d.annotations[k]) for k in schema.LAYERS}) for d in docs]  # type: ignore[literal-required]
