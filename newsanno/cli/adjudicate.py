@@ -15,10 +15,10 @@ from pathlib import Path
 
 from newsanno import adjudicate, corpus, jsonio, schema
 from newsanno.annotators import ADJUDICATION_SCHEMA, read_json
+from newsanno.atomic import write_atomic
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
 from newsanno.cli.agreement import read_annotations
-from newsanno.cli.options import limits_from
-from newsanno.cli.outputs import write_atomic
+from newsanno.cli.common import limits_from
 from newsanno.jsonio import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES
 from newsanno.problems import Problem, has_errors
 from newsanno.validate import annotation_problems, read_bytes, schema_problems
