@@ -194,7 +194,7 @@ def test_parallel_build_progress_counts_every_document(synth: Path, tmp_path: Pa
     from newsanno import corpus, shards
     from newsanno.cli.engines import RunOptions, built
     from newsanno.cli.pipeline import tasks
-    from newsanno.jsonio import DEFAULT_LIMITS
+    from newsanno.validate import DEFAULT_LIMITS
 
     folders, problems = corpus.discover(synth)
     assert not problems

@@ -8,12 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newsanno import agreement, jsonio, schema
+from newsanno import agreement, schema
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
 from newsanno.cli.options import limits_from
-from newsanno.jsonio import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, Limits
 from newsanno.problems import Problem, has_errors
-from newsanno.validate import read_bytes, schema_problems
+from newsanno.validate import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, Limits, parse_json, read_bytes, schema_problems
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -31,7 +30,7 @@ def read_annotations(path: Path, limits: Limits) -> tuple[Any, list[Problem]]:
     data, problems = read_bytes(path, limits)
     if data is None:
         return None, problems
-    value, problems = jsonio.parse_json(data, str(path), limits)
+    value, problems = parse_json(data, str(path), limits)
     if value is None:
         return None, problems
     problems = schema_problems(value, schema.ANNOTATIONS, str(path))

@@ -19,10 +19,10 @@ from pathlib import Path
 from typing import Any
 
 from newsanno.cli.pipeline import ShardOutcome, ShardTask, build_shard, check
-from newsanno.jsonio import Limits
 from newsanno.problems import Problem
 from newsanno.staging import tree_files
 from newsanno.tokencache import TokenCache
+from newsanno.validate import Limits
 
 ENGINES = ("local", "dask")
 

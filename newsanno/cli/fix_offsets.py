@@ -17,8 +17,7 @@ from typing import Any
 
 from newsanno import corpus, fixoffsets, jsonio, schema
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
-from newsanno.jsonio import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, Limits
-from newsanno.validate import read_bytes
+from newsanno.validate import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, Limits, decode_text, parse_json, read_bytes
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -80,10 +79,10 @@ def fix_folder(folder: Path, args: argparse.Namespace) -> int:
     problems += text_problems
     data = text = None
     if raw_ann is not None:
-        data, parse_problems = jsonio.parse_json(raw_ann, shown, limits)
+        data, parse_problems = parse_json(raw_ann, shown, limits)
         problems += parse_problems
     if raw_text is not None:
-        text, decode_problems = jsonio.decode_text(raw_text, corpus.display(text_path))
+        text, decode_problems = decode_text(raw_text, corpus.display(text_path))
         problems += decode_problems
     if data is None or text is None or problems:
         report.emit(problems, "text", sys.stderr)

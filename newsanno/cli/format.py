@@ -8,6 +8,7 @@ from pathlib import Path
 
 from newsanno import corpus, jsonio, schema
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
+from newsanno.validate import parse_json
 
 SCHEMA_OF = {corpus.DOCUMENT: schema.DOCUMENT, corpus.ANNOTATIONS: schema.ANNOTATIONS}
 
@@ -28,7 +29,7 @@ def run(args: argparse.Namespace) -> int:
             print(f"{path}: not a document.json or annotations.json", file=sys.stderr)
             status = EXIT_INVALID
             continue
-        data, problems = jsonio.parse_json(path.read_bytes(), str(path)) if path.is_file() else (None, [])
+        data, problems = parse_json(path.read_bytes(), str(path)) if path.is_file() else (None, [])
         if data is None:
             report.emit(problems, "text", sys.stderr)
             print(f"{path}: cannot format a file that does not parse", file=sys.stderr)

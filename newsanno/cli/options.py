@@ -9,8 +9,8 @@ from pathlib import Path
 from tqdm import tqdm
 
 from newsanno.cli.engines import RunOptions
-from newsanno.jsonio import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, Limits
 from newsanno.tokencache import DEFAULT_CACHE_DIR
+from newsanno.validate import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, Limits
 
 
 def add_corpus_options(p: argparse.ArgumentParser) -> None:

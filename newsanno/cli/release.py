@@ -17,9 +17,9 @@ from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
 from newsanno.cli.build import compare_trees, write_dataset
 from newsanno.cli.engines import RunOptions
 from newsanno.cli.pipeline import process
-from newsanno.jsonio import DEFAULT_LIMITS
 from newsanno.lint import LINT_PREFIX
 from newsanno.problems import has_errors, promote
+from newsanno.validate import DEFAULT_LIMITS
 
 
 class Refused(Exception):

@@ -28,6 +28,7 @@ from typing import Any
 
 from newsanno import schema
 from newsanno.problems import Problem
+from newsanno.validate import pointer
 
 LAYERS = ("mention", "quote", "cue", "claim")
 LINKS = ("speaker", "cue", "claimant", "in_quote", "coref")
@@ -58,7 +59,7 @@ def config_problems(config: Any, shown: str) -> list[Problem]:
         "claim": {"checkworthiness": schema.CHECKWORTHINESS},
     }
     for name, spec in config["labels"].items():
-        where = f"/labels/{name.replace('~', '~0').replace('/', '~1')}"
+        where = pointer(["labels", name])
         if not isinstance(spec, dict) or spec.get("layer") not in allowed:
             bad(where, f"label {name!r}: layer must be one of {', '.join(LAYERS)}")
             continue
