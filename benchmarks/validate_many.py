@@ -55,6 +55,7 @@ def make(root: Path, n: int) -> Path:
         "mentions": mentions,
         "quotes": [],
         "claims": [],
+        "exceptions": [],
     }
     (folder / "document.json").write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
     (folder / "annotations.json").write_text(json.dumps(ann, indent=2) + "\n", encoding="utf-8")

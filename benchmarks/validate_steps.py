@@ -18,8 +18,14 @@ from newsanno.lint import lint_document
 from newsanno.tokencache import TokenCache
 from newsanno.validate import load_document
 
-# The script also times checkouts from before ner_problems/has_float/in_order (for before/after runs).
+# The script also times checkouts from before ner_problems/has_float/in_order (for before/after runs),
+# and from before newsanno.validate was split into a package (reading and parsing then lived in jsonio).
 NEW = hasattr(rows, "ner_problems")
+SPLIT = hasattr(validate, "parse_json_exact")
+reader = validate if SPLIT else jsonio
+parse_json_exact, decode_text, LIMITS = reader.parse_json_exact, reader.decode_text, reader.DEFAULT_LIMITS
+in_order = validate.in_order if SPLIT else getattr(schema, "in_order", None)
+sha256_hex = validate.sha256_hex if SPLIT else validate._sha256
 folders = sorted(Path(sys.argv[1]).iterdir())[: int(sys.argv[3]) if len(sys.argv) > 3 else 200]
 cache = TokenCache(Path(sys.argv[2]))
 for f in folders:
@@ -27,7 +33,7 @@ for f in folders:
 docs = [load_document(f)[0] for f in folders]
 toks = [cache.tokenize(d.text) for d in docs]
 raws = [{n: (f / n).read_bytes() for n in corpus.FILES} for f in folders]
-vals = [{n: jsonio.parse_json_exact(r[n], n)[0] for n in (corpus.DOCUMENT, corpus.ANNOTATIONS)} for r in raws]
+vals = [{n: parse_json_exact(r[n], n)[0] for n in (corpus.DOCUMENT, corpus.ANNOTATIONS)} for r in raws]
 SCH = {corpus.DOCUMENT: schema.DOCUMENT, corpus.ANNOTATIONS: schema.ANNOTATIONS}
 
 
@@ -43,14 +49,14 @@ def best(fn, reps=7):
 def read():
     for f in folders:
         for n in corpus.FILES:
-            validate.read_bytes(f / n, jsonio.DEFAULT_LIMITS)
+            validate.read_bytes(f / n, LIMITS)
 
 
 def parse():
     for r in raws:
         for n in SCH:
-            jsonio.parse_json_exact(r[n], n)
-        jsonio.decode_text(r[corpus.TEXT], "t")
+            parse_json_exact(r[n], n)
+        decode_text(r[corpus.TEXT], "t")
 
 
 def compiled():
@@ -64,7 +70,7 @@ def scan():
         for n, s in SCH.items():
             if NEW:
                 hf = jsonio.has_float(v[n])
-                not hf and schema.in_order(v[n], s)
+                not hf and in_order(v[n], s)
             else:
                 schema.scan(v[n], s)
 
@@ -77,8 +83,8 @@ def semantic():
 
 def hashes():
     for r in raws:
-        validate._sha256(r[corpus.TEXT])
-        validate._sha256(r[corpus.SOURCE])
+        sha256_hex(r[corpus.TEXT])
+        sha256_hex(r[corpus.SOURCE])
 
 
 def tk():

@@ -23,6 +23,7 @@ from newsanno import corpus, jsonio, profiles, schema
 from newsanno.normalize import Normalized, NormalizeError, normalize
 from newsanno.problems import Problem
 from newsanno.profiles import Profile
+from newsanno.validate import DEFAULT_MAX_FILE_BYTES, decode_text
 
 # Only used to propose an id's title words (--id overrides the proposal): function words
 # carry no topic, so "Zelensky confirms planned purge of ..." gives "zelensky-purge".
@@ -108,7 +109,7 @@ def read_source(path: Path, max_file_bytes: int) -> tuple[str | None, bytes | No
     if b"\0" in data:
         line = data.count(b"\n", 0, data.index(b"\0")) + 1
         return bad("file holds NUL bytes: a binary file, not an article as text", "add.binary", line=line)
-    text, problems = jsonio.decode_text(data, shown, require_lf=False)
+    text, problems = decode_text(data, shown, require_lf=False)
     if text is None:
         return None, None, problems
     return text, data, []
@@ -198,7 +199,7 @@ def add_document(
     profile: str = profiles.DEFAULT_PROFILE,
     published: str | None = None,
     publisher: str | None = None,
-    max_file_bytes: int = jsonio.DEFAULT_MAX_FILE_BYTES,
+    max_file_bytes: int = DEFAULT_MAX_FILE_BYTES,
 ) -> Added:
     """Create ``raw/<id>/`` from the article ``source`` under ``profile``; on any problem write nothing.
 

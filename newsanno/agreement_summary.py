@@ -13,9 +13,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from newsanno import agreement, corpus, jsonio, schema
+from newsanno import agreement, corpus, schema
 from newsanno.annotators import ADJUDICATION_SCHEMA, read_json
 from newsanno.model import Annotations
+from newsanno.validate import decode_text
 
 # Said wherever these figures are shown: B's guidelines drew their examples from A's gold.
 CAVEAT = (
@@ -68,7 +69,7 @@ def _read(folder: Path) -> tuple[Annotations, Annotations, dict[str, Any], str]:
     b, pb = read_json(folder / corpus.ANNOTATIONS_B, schema.ANNOTATIONS)
     record, pr = read_json(folder / corpus.ADJUDICATION, ADJUDICATION_SCHEMA)
     data = (folder / corpus.TEXT).read_bytes() if (folder / corpus.TEXT).is_file() else None
-    text, pt = jsonio.decode_text(data, str(folder / corpus.TEXT)) if data is not None else (None, [])
+    text, pt = decode_text(data, str(folder / corpus.TEXT)) if data is not None else (None, [])
     if a is None or b is None or record is None or text is None:
         problems = [f"{p.file}: {p.message}" for p in pa + pb + pr + pt if p.severity == "error"]
         raise ValueError("; ".join(problems) or f"{folder}: text.txt is missing")

@@ -13,9 +13,8 @@ from pathlib import Path
 from typing import Any
 
 from newsanno import corpus, jsonio, schema
-from newsanno.jsonio import DEFAULT_LIMITS, Limits
 from newsanno.problems import Problem, has_errors
-from newsanno.validate import annotation_problems, read_bytes, schema_problems
+from newsanno.validate import DEFAULT_LIMITS, Limits, annotation_problems, decode_text, parse_json, read_bytes, schema_problems
 
 ADJUDICATION_SCHEMA = "adjudication"
 
@@ -29,7 +28,7 @@ def read_json(path: Path, schema_name: str, limits: Limits = DEFAULT_LIMITS) -> 
     data, problems = read_bytes(path, limits)
     if data is None:
         return None, problems
-    value, problems = jsonio.parse_json(data, shown, limits)
+    value, problems = parse_json(data, shown, limits)
     if value is None:
         return None, problems
     problems = schema_problems(value, schema_name, shown)
@@ -68,7 +67,7 @@ def annotation_file_problems(folder: Path, name: str, limits: Limits = DEFAULT_L
         return problems
     problems += _document_id(value, folder, shown)
     data, found = read_bytes(folder / corpus.TEXT, limits)
-    text, _ = jsonio.decode_text(data, corpus.display(folder / corpus.TEXT)) if data is not None else (None, found)
+    text, _ = decode_text(data, corpus.display(folder / corpus.TEXT)) if data is not None else (None, found)
     if text is not None:  # a missing or broken text.txt is reported by the document's own check
         problems += annotation_problems(value, text, shown)
     return problems

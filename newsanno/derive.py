@@ -17,9 +17,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from newsanno import corpus, jsonio, profiles
+from newsanno import corpus, profiles
 from newsanno.normalize import Normalized, NormalizeError, normalize
 from newsanno.problems import Problem
+from newsanno.validate import line_col
 
 # The document.json fields the profile derives from the source, in schema order.
 DERIVED_FIELDS = ("title", "author", "published")
@@ -43,7 +44,7 @@ def overrides(meta: Mapping[str, Any]) -> list[Override]:
 
 def _first_difference(expected: str, actual: str) -> tuple[int, int]:
     index = next((i for i, (a, b) in enumerate(zip(expected, actual, strict=False)) if a != b), min(len(expected), len(actual)))
-    return jsonio.line_col(actual, index)
+    return line_col(actual, index)
 
 
 def _decode(data: bytes | str | None) -> str | None:

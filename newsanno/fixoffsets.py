@@ -33,9 +33,8 @@ from typing import Any
 
 from newsanno import corpus, jsonio, schema
 from newsanno.atomic import write_atomic
-from newsanno.jsonio import DEFAULT_LIMITS, Limits
 from newsanno.problems import Problem
-from newsanno.validate import grapheme_boundaries, read_bytes
+from newsanno.validate import DEFAULT_LIMITS, Limits, decode_text, grapheme_boundaries, parse_json, read_bytes
 
 # Half-width, in code points, of the window around the old start in which a single occurrence
 # is taken as the intended one.  Wide enough for off-by-a-few errors and a short inserted
@@ -210,10 +209,10 @@ def fix_folder(folder: Path, window: int = WINDOW, limits: Limits = DEFAULT_LIMI
     problems += text_problems
     data = text = None
     if raw_ann is not None:
-        data, parse_problems = jsonio.parse_json(raw_ann, result.annotations_file, limits)
+        data, parse_problems = parse_json(raw_ann, result.annotations_file, limits)
         problems += parse_problems
     if raw_text is not None:
-        text, decode_problems = jsonio.decode_text(raw_text, corpus.display(text_path))
+        text, decode_problems = decode_text(raw_text, corpus.display(text_path))
         problems += decode_problems
     result.problems = problems
     if data is None or text is None or problems:

@@ -14,6 +14,7 @@ from pathlib import Path
 from newsanno import corpus, jsonio, schema
 from newsanno.atomic import write_atomic
 from newsanno.problems import Problem
+from newsanno.validate import parse_json
 
 SCHEMA_OF = {corpus.DOCUMENT: schema.DOCUMENT, corpus.ANNOTATIONS: schema.ANNOTATIONS}
 
@@ -53,7 +54,7 @@ def format_paths(paths: list[Path], *, check: bool = False) -> list[FormatOutcom
         if name is None:
             outcomes.append(FormatOutcome(path, NOT_A_DOCUMENT_FILE))
             continue
-        data, problems = jsonio.parse_json(path.read_bytes(), str(path)) if path.is_file() else (None, [])
+        data, problems = parse_json(path.read_bytes(), str(path)) if path.is_file() else (None, [])
         if data is None:
             outcomes.append(FormatOutcome(path, UNPARSABLE, problems))
             continue

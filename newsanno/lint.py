@@ -40,18 +40,6 @@ CUE_INSIDE_CONTENT = "lint.cue_inside_content"
 CLAIMANT_WITHOUT_MENTION = "lint.claimant_without_mention"
 STALE_EXCEPTION = "lint.stale_exception"
 
-CODES: tuple[str, ...] = (
-    UNANNOTATED_NAME,
-    LABEL_CONFLICT,
-    CANONICAL_NAME,
-    UNQUOTED_MARKS,
-    UNPAIRED_MARK,
-    DIRECT_WITHOUT_SPEAKER,
-    CUE_INSIDE_CONTENT,
-    CLAIMANT_WITHOUT_MENTION,
-    STALE_EXCEPTION,
-)
-
 
 def _schema_value(values: tuple[str, ...], wanted: str, what: str) -> str:
     """A label value the linter's rules depend on, checked against the schema at import time.

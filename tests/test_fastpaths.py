@@ -1,7 +1,8 @@
 """The hot path's shortcuts give exactly what the plain, slow computations give.
 
-Each fast path (orjson exact parse, one-walk key-order check, windowed grapheme segmentation,
-str.find name scan) is compared with the reference it replaces, on hostile and random input.
+Each fast path (orjson exact parse, bulk key-order and float checks, windowed grapheme
+segmentation, str.find name scan) is compared with the reference it replaces, and each semantic
+rule's cheap clean-check with its explaining check, on hostile and random input.
 """
 
 from __future__ import annotations
@@ -17,12 +18,11 @@ import pytest
 import regex
 
 from newsanno import corpus, jsonio, rows, schema, validate
-from newsanno.jsonio import Limits
 from newsanno.lint import _whole_word, _whole_word_spans
 from newsanno.model import Document
 from newsanno.problems import Problem
 from newsanno.tokens import Tokenization
-from newsanno.validate import grapheme_boundaries
+from newsanno.validate import Limits, Scope, grapheme_boundaries
 
 CANONICAL = jsonio.canonical_dumps({"document_id": "d", "entities": [], "mentions": []}, schema.ANNOTATIONS).encode()
 
@@ -61,8 +61,8 @@ def _nested(depth: int) -> bytes:
 @pytest.mark.parametrize("max_depth", [2, 4, 32])
 def test_exact_parse_equals_strict_parse(data: bytes, max_depth: int) -> None:
     limits = Limits(max_depth=max_depth)
-    value, problems, exact = jsonio.parse_json_exact(data, "f.json", limits)
-    ref_value, ref_problems = jsonio.parse_json(data, "f.json", limits)
+    value, problems, exact = validate.parse_json_exact(data, "f.json", limits)
+    ref_value, ref_problems = validate.parse_json(data, "f.json", limits)
     assert problems == ref_problems
     assert json.dumps(value) == json.dumps(ref_value)
     if exact and "." not in json.dumps(ref_value) and "e" not in json.dumps(ref_value).replace('"a"', ""):
@@ -71,8 +71,8 @@ def test_exact_parse_equals_strict_parse(data: bytes, max_depth: int) -> None:
 
 
 def test_exact_parse_takes_the_fast_path_on_canonical_bytes() -> None:
-    assert jsonio.parse_json_exact(CANONICAL, "f.json")[2] is True
-    assert jsonio.parse_json_exact(b'{\n  "a": 1,\n  "a": 2\n}\n', "f.json")[2] is False
+    assert validate.parse_json_exact(CANONICAL, "f.json")[2] is True
+    assert validate.parse_json_exact(b'{\n  "a": 1,\n  "a": 2\n}\n', "f.json")[2] is False
 
 
 def test_dumps_indented_equals_json_dumps() -> None:
@@ -93,8 +93,12 @@ def _shuffled(value: object, rnd: random.Random) -> object:
     return value
 
 
-def test_scan_agrees_with_canonical_order(corpus) -> None:  # type: ignore[no-untyped-def]
-    root = schema.load(schema.ANNOTATIONS)
+def _canonical_keys(value: Any) -> bool:
+    """The explaining check of the canonical-form rule on exact bytes: re-serialize in schema order, compare."""
+    return jsonio.dumps_indented(value).decode("utf-8", errors="surrogatepass") == jsonio.canonical_dumps(value, schema.ANNOTATIONS)
+
+
+def test_key_order_and_float_checks_agree_with_canonical_order(corpus) -> None:  # type: ignore[no-untyped-def]
     rnd = random.Random(7)
     for folder in sorted(corpus.iterdir()):
         ann = json.loads((folder / "annotations.json").read_text(encoding="utf-8"))
@@ -102,11 +106,8 @@ def test_scan_agrees_with_canonical_order(corpus) -> None:  # type: ignore[no-un
             value = _shuffled(ann, rnd)
             if rnd.random() < 0.3 and value["mentions"]:  # type: ignore[index]
                 value["mentions"][0]["extra"] = {"z": 1.5, "a": [2.0]}  # type: ignore[index]
-            has_float, in_order = schema.scan(value, schema.ANNOTATIONS)
-            reordered = schema.canonical_order(value, root, root)
-            assert in_order == (json.dumps(reordered) == json.dumps(value))
-            assert schema.in_order(value, schema.ANNOTATIONS) == in_order
-            assert has_float == ("1.5" in json.dumps(value) or "2.0" in json.dumps(value))
+            assert validate.in_order(value, schema.ANNOTATIONS) == _canonical_keys(value)
+            assert jsonio.has_float(value) == ("1.5" in json.dumps(value) or "2.0" in json.dumps(value))
 
 
 GRAPHEME_POOL = [
@@ -292,7 +293,7 @@ def _mutated(ann: dict[str, Any], text: str, rnd: random.Random) -> tuple[dict[s
     return ann, text
 
 
-def test_bulk_rule_check_equals_per_annotation_pass(corpus) -> None:  # type: ignore[no-untyped-def]
+def test_each_rule_clean_check_equals_its_explaining_check(corpus) -> None:  # type: ignore[no-untyped-def]
     from conftest import ROOT
 
     docs = []
@@ -302,17 +303,25 @@ def test_bulk_rule_check_equals_per_annotation_pass(corpus) -> None:  # type: ig
         )
     rnd = random.Random(19)
     seen = {"clean": 0, "faulty": 0}
-    codes = set()
+    codes: set[str] = set()
+    outcomes: set[tuple[str, bool]] = set()
     for n in range(3_000):
         ann, text = _mutated(*docs[n % len(docs)], rnd)
-        reference = validate._rule_problems(ann, text, "a.json", frozenset())  # type: ignore[arg-type]
-        assert validate._all_valid(ann, text) == (reference == []), (n, reference[:3])  # type: ignore[arg-type]
-        assert validate.annotation_problems(ann, text, "a.json") == reference  # type: ignore[arg-type]
-        seen["clean" if not reference else "faulty"] += 1
-        codes.update(p.code for p in reference)
+        clean = True
+        for rule in validate.RULES:
+            explained = [p for _, p in rule.explain(Scope(ann, text, "a.json"))]  # type: ignore[arg-type]
+            assert rule.clean(ann, text) == (explained == []), (n, rule.name, explained[:3])  # type: ignore[arg-type]
+            outcomes.add((rule.name, explained == []))
+            clean = clean and explained == []
+            codes.update(p.code for p in explained)
+        problems = validate.annotation_problems(ann, text, "a.json")  # type: ignore[arg-type]
+        assert (problems == []) == clean
+        assert {p.code for p in problems} == {p.code for rule in validate.RULES for _, p in rule.explain(Scope(ann, text, "a.json"))}  # type: ignore[arg-type]
+        seen["clean" if clean else "faulty"] += 1
     assert min(seen.values()) > 300
     assert {"span.order", "span.range", "span.text", "span.grapheme", "ref.duplicate_id", "ref.dangling"} <= codes
     assert {"ref.label_mismatch", "ref.speaker_entity", "ref.claimant_entity", "span.nam_overlap"} <= codes
+    assert outcomes == {(rule.name, ok) for rule in validate.RULES for ok in (True, False)}  # every rule clean and faulty
 
 
 def _random_value(rnd: random.Random, depth: int = 0) -> Any:
@@ -334,12 +343,26 @@ def _random_value(rnd: random.Random, depth: int = 0) -> Any:
     return [_random_value(rnd, depth + 1) for _ in range(rnd.randint(0, 4))]
 
 
+def _walk_has_float(value: Any) -> bool:
+    """The reference: visit every value."""
+    stack = [value]
+    while stack:
+        node = stack.pop()
+        if type(node) is float:
+            return True
+        if type(node) is dict:
+            stack.extend(node.values())
+        elif type(node) is list:
+            stack.extend(node)
+    return False
+
+
 def test_bulk_float_search_equals_the_walk() -> None:
     rnd = random.Random(23)
     outcomes = set()
     for _ in range(20_000):
         value = rnd.choice([_random_value(rnd), [_random_value(rnd) for _ in range(3)], [{"a": _random_value(rnd)}, {"b": 1}]])
-        expected = jsonio._has_float(value)
+        expected = _walk_has_float(value)
         assert jsonio.has_float(value) == expected, value
         outcomes.add(expected)
     assert outcomes == {True, False}
@@ -357,8 +380,8 @@ def test_bulk_key_order_check_equals_the_walk(corpus) -> None:  # type: ignore[n
                 item[rnd.choice([*item, "extra"])] = _random_value(rnd)
             else:
                 layer.append(_random_value(rnd))
-        expected = schema.scan(value, schema.ANNOTATIONS)[1]
-        assert schema.in_order(value, schema.ANNOTATIONS) == expected
+        expected = _canonical_keys(value)
+        assert validate.in_order(value, schema.ANNOTATIONS) == expected
         outcomes.add(expected)
     assert outcomes == {True, False}
 

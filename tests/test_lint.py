@@ -6,6 +6,9 @@ searching the text (never counted by hand), so these tests depend on neither the
 
 from __future__ import annotations
 
+import re
+from pathlib import Path
+
 import pytest
 from conftest import ROOT, SEED_ID, DocBuilder, find
 
@@ -302,8 +305,18 @@ def test_exception_schema_requires_a_reason_and_a_location() -> None:
 
 
 def test_every_code_is_stable_and_namespaced() -> None:
-    assert len(set(lint.CODES)) == len(lint.CODES)
-    assert all(code.startswith("lint.") for code in lint.CODES)
+    # The finding codes are lint's upper-case string constants valued "lint.<something>".
+    names = [k for k, v in vars(lint).items() if k.isupper() and k != "LINT_PREFIX" and isinstance(v, str) and "." in v]
+    codes = [getattr(lint, k) for k in names]
+    assert len(codes) >= 9
+    assert len(set(codes)) == len(codes)
+    assert all(code.startswith("lint.") for code in codes)
+    root = schema.load(schema.ANNOTATIONS)
+    pattern = schema.resolve(root["properties"]["exceptions"], root)["items"]
+    pattern = schema.resolve(pattern, root)["properties"]["code"]["pattern"]
+    assert all(re.fullmatch(pattern, code) for code in codes), "an exception must be able to name every code"
+    guidelines = (Path(__file__).resolve().parent.parent / "GUIDELINES.md").read_text(encoding="utf-8")
+    assert all(f"`{code}`" in guidelines for code in codes), "every code is documented in GUIDELINES.md"
 
 
 # --- the seed article ---------------------------------------------------------------------------

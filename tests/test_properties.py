@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsanno.build.pipeline import process
-from newsanno.jsonio import DEFAULT_LIMITS
+from newsanno.validate import DEFAULT_LIMITS
 
 _COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
 settings.register_profile("ci", max_examples=70, derandomize=True, database=None, **_COMMON)

@@ -12,9 +12,8 @@ import pytest
 from conftest import ROOT, DocBuilder, alpha, dump, write_document
 
 from newsanno.cli import main
-from newsanno.jsonio import DEFAULT_LIMITS
 from newsanno.render import render_diff, render_document
-from newsanno.validate import load_document
+from newsanno.validate import DEFAULT_LIMITS, load_document
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 

@@ -21,9 +21,9 @@ from typing import Any, Protocol
 from newsanno import corpus
 from newsanno.build.pipeline import ShardOutcome, ShardTask, build_shard, check
 from newsanno.build.staging import tree_files
-from newsanno.jsonio import DEFAULT_LIMITS, Limits
 from newsanno.problems import Problem
 from newsanno.tokencache import TokenCache
+from newsanno.validate import DEFAULT_LIMITS, Limits
 
 ENGINES = ("local", "dask")
 

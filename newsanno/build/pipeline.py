@@ -15,13 +15,12 @@ from pathlib import Path
 
 from newsanno import annotators, configs, corpus, rows
 from newsanno.build.shards import Shard, ShardPlan
-from newsanno.jsonio import DEFAULT_LIMITS, Limits
 from newsanno.lint import LINT_PREFIX, lint_document
 from newsanno.model import Document
 from newsanno.problems import Problem, has_errors, promote
 from newsanno.stats import CorpusStats
 from newsanno.tokencache import TokenCache
-from newsanno.validate import load_document
+from newsanno.validate import DEFAULT_LIMITS, Limits, load_document
 
 _NO_CACHE = TokenCache(None)
 

@@ -10,7 +10,7 @@ from pathlib import Path
 from newsanno import corpus, profiles, schema
 from newsanno.add import add_document
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
-from newsanno.jsonio import DEFAULT_MAX_FILE_BYTES
+from newsanno.validate import DEFAULT_MAX_FILE_BYTES
 
 
 def _iso_date(value: str) -> str:

@@ -19,9 +19,8 @@ from newsanno.atomic import write_atomic
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
 from newsanno.cli.agreement import read_annotations
 from newsanno.cli.common import limits_from
-from newsanno.jsonio import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES
 from newsanno.problems import Problem, has_errors
-from newsanno.validate import annotation_problems, read_bytes, schema_problems
+from newsanno.validate import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, annotation_problems, decode_text, read_bytes, schema_problems
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -51,7 +50,7 @@ def _check_merged(merged: dict, args: argparse.Namespace, shown: str) -> list[Pr
     if has_errors(problems) or not text_path.is_file():
         return problems
     data, found = read_bytes(text_path, limits_from(args))
-    text, decoded = jsonio.decode_text(data, str(text_path)) if data is not None else (None, found)
+    text, decoded = decode_text(data, str(text_path)) if data is not None else (None, found)
     return problems + (annotation_problems(merged, text, shown) if text is not None else decoded)  # type: ignore[arg-type]
 
 

@@ -8,12 +8,11 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newsanno import agreement, corpus, jsonio, schema
+from newsanno import agreement, corpus, schema
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
 from newsanno.cli.common import add_limit_options, limits_from
-from newsanno.jsonio import Limits
 from newsanno.problems import Problem, has_errors
-from newsanno.validate import read_bytes, schema_problems
+from newsanno.validate import Limits, decode_text, parse_json, read_bytes, schema_problems
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -31,7 +30,7 @@ def read_annotations(path: Path, limits: Limits) -> tuple[Any, list[Problem]]:
     data, problems = read_bytes(path, limits)
     if data is None:
         return None, problems
-    value, problems = jsonio.parse_json(data, str(path), limits)
+    value, problems = parse_json(data, str(path), limits)
     if value is None:
         return None, problems
     problems = schema_problems(value, schema.ANNOTATIONS, str(path))
@@ -44,7 +43,7 @@ def _text(args: argparse.Namespace, document_id: str, limits: Limits) -> tuple[s
     if args.text is None and not path.is_file():
         return None, []
     data, problems = read_bytes(path, limits)
-    return jsonio.decode_text(data, str(path)) if data is not None else (None, problems)
+    return decode_text(data, str(path)) if data is not None else (None, problems)
 
 
 def run(args: argparse.Namespace) -> int:

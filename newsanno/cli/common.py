@@ -11,9 +11,9 @@ from tqdm import tqdm
 
 from newsanno.build.engines import RunOptions
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, report
-from newsanno.jsonio import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, Limits
 from newsanno.problems import Problem, has_errors
 from newsanno.tokencache import DEFAULT_CACHE_DIR
+from newsanno.validate import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, Limits
 
 
 def add_limit_options(p: argparse.ArgumentParser, *, hidden: bool = False) -> None:

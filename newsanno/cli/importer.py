@@ -22,7 +22,7 @@ from newsanno.cli import EXIT_USAGE, SUBCOMMANDS, report
 from newsanno.cli.common import finish, require_raw
 from newsanno.convert import brat, labelstudio
 from newsanno.problems import Problem, has_errors
-from newsanno.validate import load_document
+from newsanno.validate import decode_text, load_document, parse_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -46,7 +46,7 @@ def _read_text(path: Path, problems: list[Problem]) -> str | None:
     if not path.is_file():
         problems.append(Problem(str(path), "no such file", "import.missing"))
         return None
-    text, found = jsonio.decode_text(path.read_bytes(), str(path), require_lf=False)
+    text, found = decode_text(path.read_bytes(), str(path), require_lf=False)
     problems.extend(found)
     return text
 
@@ -106,9 +106,9 @@ def run_labelstudio(args: argparse.Namespace) -> int:
             problems.append(Problem(str(path), "no such file", "import.missing"))
     if problems:
         return finish(problems, 0, args.format)
-    config, found = jsonio.parse_json(args.config.read_bytes(), str(args.config))
+    config, found = parse_json(args.config.read_bytes(), str(args.config))
     problems.extend(found or labelstudio.config_problems(config, str(args.config)))
-    tasks, found = jsonio.parse_json(args.export.read_bytes(), str(args.export))
+    tasks, found = parse_json(args.export.read_bytes(), str(args.export))
     problems.extend(found)
     if tasks is not None and not isinstance(tasks, list):
         problems.append(Problem(str(args.export), "a Label Studio export must be a JSON list of tasks", "labelstudio.shape"))

@@ -40,10 +40,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from newsanno import jsonio, schema
+from newsanno import schema
 from newsanno.convert.assemble import DEFAULTS, assemble
 from newsanno.convert.record import ENTITY_OVERRIDES, LINK_ENDS, EntityNote, Record, Span, from_annotations
 from newsanno.problems import Problem, has_errors
+from newsanno.validate import parse_json
 
 NOTE_PREFIX = "newsanno "
 QUOTE, CUE, CLAIM = "Quote", "Cue", "Claim"
@@ -194,7 +195,7 @@ def _read_line(fields: list[str], n: int, found: _Lines, err: _Err) -> None:
         if body.startswith(NOTE_PREFIX):
             # Notes are untrusted input like annotations.json: the same strict reader (depth and
             # size limits, duplicate keys refused, no NaN or huge numbers).
-            obj, faults = jsonio.parse_json(body[len(NOTE_PREFIX) :].encode("utf-8"), f"note on line {n}")
+            obj, faults = parse_json(body[len(NOTE_PREFIX) :].encode("utf-8"), f"note on line {n}")
             if faults:
                 raise ValueError(f"note is not strict JSON: {faults[0].message}")
             if not isinstance(obj, dict):

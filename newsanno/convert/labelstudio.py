@@ -38,6 +38,7 @@ from newsanno import schema
 from newsanno.convert.assemble import assemble, assign_ids
 from newsanno.convert.record import COREF, ENTITY_OVERRIDES, LAYERS, LINK_ENDS, EntityNote, Record, Span
 from newsanno.problems import Problem, has_errors
+from newsanno.validate import pointer
 
 LINKS = (*LINK_ENDS, COREF)
 # (layer of from, layer of to) -> relation kind, for relations without a mapped label.
@@ -63,7 +64,7 @@ def config_problems(config: Any, shown: str) -> list[Problem]:
         "claim": {"checkworthiness": schema.CHECKWORTHINESS},
     }
     for name, spec in config["labels"].items():
-        where = f"/labels/{name.replace('~', '~0').replace('/', '~1')}"
+        where = pointer(["labels", name])
         if not isinstance(spec, dict) or spec.get("layer") not in allowed:
             bad(where, f"label {name!r}: layer must be one of {', '.join(LAYERS)}")
             continue

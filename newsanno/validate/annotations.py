@@ -1,0 +1,30 @@
+"""The semantic rules of annotations.json, run together: spans and references.
+
+:data:`RULES` gathers the rules of :mod:`~newsanno.validate.spans` and
+:mod:`~newsanno.validate.references`; a new rule is added in the module of its kind.
+"""
+
+from __future__ import annotations
+
+from newsanno.model import Annotations
+from newsanno.problems import Problem
+from newsanno.validate import references, spans
+from newsanno.validate.rule import Rule, Scope
+
+RULES: tuple[Rule, ...] = spans.RULES + references.RULES
+
+
+def annotation_problems(ann: Annotations, text: str, shown: str, skip: set[str] | frozenset[str] = frozenset()) -> list[Problem]:
+    """Rules beyond the schema: spans, unique ids, references, label agreement, flat names.
+
+    Annotations whose pointer (``/layer/i``) is in ``skip`` failed the schema and are left
+    out; references to their ids are not reported as dangling.
+    """
+    # Nearly every file is clean: the rules' bulk checks say so; only a file with some fault
+    # takes the explaining pass, whose messages need the where and why of each.
+    if not skip and all(rule.clean(ann, text) for rule in RULES):
+        return []
+    scope = Scope(ann, text, shown, skip)
+    found = [pair for rule in RULES for pair in rule.explain(scope)]
+    found.sort(key=lambda pair: pair[0])
+    return [problem for _, problem in found]

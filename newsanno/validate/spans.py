@@ -1,0 +1,183 @@
+"""The span rules: offsets that index text.txt correctly, and flat names.
+
+A span (a mention, a quote, a quote's cue) must be ordered, in range, on grapheme cluster
+boundaries, and point at its own ``text``; NAM mentions may not overlap.  Each rule's cheap
+clean-check sits beside its explaining check (see :mod:`newsanno.validate.rule`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any, cast
+
+import regex
+
+from newsanno import schema
+from newsanno.model import Annotations
+from newsanno.problems import Problem
+from newsanno.validate.rule import ITEM, LAYER, REFS, Order, Rule, Scope, layer_index
+
+_GRAPHEME = regex.compile(r"\X")
+_NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
+
+
+def grapheme_boundaries(text: str) -> frozenset[int]:
+    """Offsets at which a span may start or end: the edges of extended grapheme clusters (``\\X``)."""
+    return frozenset(range(len(text) + 1)) - _inside_clusters(text)
+
+
+def _inside_clusters(text: str) -> set[int]:
+    """Offsets strictly inside a grapheme cluster of more than one character.
+
+    Segmenting the whole text costs ~4 ms per article, yet between two ASCII characters there is
+    always a boundary except inside CR LF (no ASCII character is Extend, SpacingMark, Prepend,
+    ZWJ, Hangul, regional indicator or pictographic).  So only CR LF and the stretches around
+    non-ASCII runs (one ASCII character either side, which a combining mark or a Prepend can
+    join) are segmented; each stretch starts and ends at a true boundary, so its clusters are
+    the whole text's.
+    """
+    inside: set[int] = set()
+    start = text.find("\r\n")
+    while start != -1:
+        inside.add(start + 1)
+        start = text.find("\r\n", start + 2)
+    windows: list[list[int]] = []
+    for run in _NON_ASCII.finditer(text):
+        lo, hi = max(run.start() - 1, 0), min(run.end() + 1, len(text))
+        if windows and lo <= windows[-1][1]:
+            windows[-1][1] = hi
+        else:
+            windows.append([lo, hi])
+    for lo, hi in windows:
+        offset = lo
+        for cluster in _GRAPHEME.findall(text, lo, hi):
+            inside.update(range(offset + 1, offset + len(cluster)))
+            offset += len(cluster)
+    return inside
+
+
+def span_problems(
+    span: dict[str, Any], text: str, shown: str, where: str, ann_id: str | None, boundaries: frozenset[int] | None = None
+) -> list[Problem]:
+    """Offsets of one span: ordered, in range, on grapheme boundaries, and pointing at the span's own text."""
+    start, end, said = span["start"], span["end"], span["text"]
+    if end <= start:
+        kind = "zero-length" if end == start else "reversed"
+        return [
+            Problem(
+                shown, f"{kind} span: start {start} is not before end {end}", "span.order", pointer=f"{where}/end", annotation_id=ann_id
+            )
+        ]
+    if end > len(text):
+        return [
+            Problem(
+                shown,
+                f"span end {end} is past the end of text.txt ({len(text)} characters)",
+                "span.range",
+                pointer=f"{where}/end",
+                annotation_id=ann_id,
+            )
+        ]
+    for name, offset in (("start", start), ("end", end)):
+        if boundaries is not None and offset not in boundaries:
+            left = max(b for b in boundaries if b < offset)
+            right = min(b for b in boundaries if b > offset)
+            return [
+                Problem(
+                    shown,
+                    f"{name} {offset} splits the grapheme cluster {text[left:right]!r} at {left}..{right}; "
+                    f"expected {left} or {right}, found {offset}",
+                    "span.grapheme",
+                    pointer=f"{where}/{name}",
+                    annotation_id=ann_id,
+                    hint="a base letter and its combining marks (or an emoji sequence) belong to one span",
+                )
+            ]
+    actual = text[start:end]
+    if actual == said:
+        return []
+    return [
+        Problem(
+            shown,
+            f"`text` is {said!r} but text[{start}:{end}] is {actual!r}",
+            "span.text",
+            pointer=f"{where}/start",
+            annotation_id=ann_id,
+            hint=_elsewhere(text, said, start, end),
+        )
+    ]
+
+
+def _elsewhere(text: str, said: str, start: int, end: int) -> str | None:
+    """A hint naming the nearest places where a span's ``text`` does occur."""
+    # Search a window around the span first: a whole-text search per bad span is quadratic
+    # when tens of thousands of spans are off by one.
+    lo = max(0, start - 2000)
+    positions = [lo + p for p in _occurrences(text[lo : end + 2000], said)] or _occurrences(text, said)[:100]
+    if not positions:
+        return None
+    nearest = sorted(positions, key=lambda p: abs(p - start))[:3]
+    return f"{said!r} occurs at {', '.join(f'{p}..{p + len(said)}' for p in nearest)}"
+
+
+def _occurrences(text: str, needle: str) -> list[int]:
+    found, i = [], text.find(needle)
+    while i != -1 and len(found) < 10_000:
+        found.append(i)
+        i = text.find(needle, i + 1)
+    return found
+
+
+def _offsets_clean(ann: Annotations, text: str) -> bool:
+    spans = [x for layer in schema.LAYERS for x in cast(list[dict[str, Any]], ann[layer]) if "start" in x]  # type: ignore[literal-required]
+    spans += [q["cue"] for q in ann["quotes"] if q["cue"] is not None]
+    size = len(text)
+    if [x for x in spans if not (0 <= x["start"] < x["end"] <= size and text[x["start"] : x["end"]] == x["text"])]:
+        return False
+    inside = _inside_clusters(text)
+    return not (inside and [x for x in spans if x["start"] in inside or x["end"] in inside])
+
+
+def _offsets_explain(scope: Scope) -> Iterator[tuple[Order, Problem]]:
+    boundaries = grapheme_boundaries(scope.text)
+    for li, layer in enumerate(schema.LAYERS):
+        for i, item in scope.kept[layer]:
+            if "start" in item:
+                for p in span_problems(item, scope.text, scope.shown, f"/{layer}/{i}", item["id"], boundaries):
+                    yield (ITEM, li, i, 1), p
+    quotes = layer_index("quotes")
+    for i, q in scope.kept["quotes"]:
+        if q["cue"] is not None:
+            for p in span_problems(cast(dict[str, Any], q["cue"]), scope.text, scope.shown, f"/quotes/{i}/cue", q["id"], boundaries):
+                yield (REFS, quotes, i, 0), p  # checked with the quote's references
+
+
+def _names_clean(ann: Annotations, _text: str) -> bool:
+    last_end = -1
+    for start, end in sorted((m["start"], m["end"]) for m in ann["mentions"] if m["form"] == "NAM"):
+        if start < last_end:
+            return False
+        last_end = max(last_end, end)
+    return True
+
+
+def _names_explain(scope: Scope) -> Iterator[tuple[Order, Problem]]:
+    named = sorted((m["start"], m["end"], i, m["id"]) for i, m in scope.kept["mentions"] if m["form"] == "NAM")
+    last_end, last_id = -1, ""
+    mentions = layer_index("mentions")
+    for k, (start, end, i, mid) in enumerate(named):
+        if start < last_end:
+            message = f"NAM mention overlaps NAM mention {last_id!r}; names are flat"
+            yield (
+                (LAYER, mentions, k, 0),
+                scope.problem(message, "span.nam_overlap", f"/mentions/{i}", mid, "keep the longer name, or mark the inner one NOM"),
+            )
+        if end > last_end:
+            last_end, last_id = end, mid
+
+
+RULES: tuple[Rule, ...] = (
+    Rule("span offsets", _offsets_clean, _offsets_explain),
+    # NAM mentions are flat, as in OntoNotes: no two may overlap.
+    Rule("flat names", _names_clean, _names_explain),
+)
