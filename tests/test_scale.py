@@ -195,7 +195,7 @@ def test_parallel_build_progress_counts_every_document(synth: Path, tmp_path: Pa
     from newsanno.build import shards
     from newsanno.build.engines import RunOptions, built
     from newsanno.build.pipeline import tasks
-    from newsanno.jsonio import DEFAULT_LIMITS
+    from newsanno.validate import DEFAULT_LIMITS
 
     folders, problems = corpus.discover(synth)
     assert not problems
