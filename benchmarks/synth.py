@@ -224,7 +224,7 @@ def write_corpus(root: Path, n: int, seed: int = 0) -> list[Path]:
             "split": _split(random.Random(doc_seed)),
             "source_sha256": hashlib.sha256(source).hexdigest(),
             "text_sha256": hashlib.sha256(text.encode()).hexdigest(),
-            "rights": {"text": "Synthetic text written for benchmarks.", "annotations": "CC0-1.0"},
+            "rights": {"text": "CC0-1.0", "annotations": "CC0-1.0"},
         }
         folder = root / doc_id
         folder.mkdir(exist_ok=True)

@@ -35,7 +35,7 @@ def make(root: Path, n: int) -> Path:
         "split": "train",
         "source_sha256": digest,
         "text_sha256": digest,
-        "rights": {"text": "Benchmark.", "annotations": "CC0-1.0"},
+        "rights": {"text": "CC0-1.0", "annotations": "CC0-1.0"},
     }
     mentions = [
         {

@@ -59,6 +59,12 @@ def format_paths(paths: list[Path], *, check: bool = False) -> list[FormatOutcom
             outcomes.append(FormatOutcome(path, UNPARSABLE, problems))
             continue
         text = jsonio.canonical_dumps(data, name).encode("utf-8")
+        again, refused = parse_json(text, str(path))
+        if again is None or again != data:
+            # A value the strict reader cannot read back (1e400 becomes Infinity) is never written.
+            why = refused or [Problem(str(path), "the canonical form would not read back as the same value", "format.lossy")]
+            outcomes.append(FormatOutcome(path, UNPARSABLE, why))
+            continue
         if text == path.read_bytes():
             outcomes.append(FormatOutcome(path, CANONICAL))
         elif check:

@@ -8,11 +8,12 @@ re-allocating millions of small objects for a large corpus.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TypedDict
+from typing import NotRequired, TypedDict
 
 
 class Rights(TypedDict):
     text: str
+    notice: NotRequired[str]
     annotations: str
 
 

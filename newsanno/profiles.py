@@ -45,6 +45,7 @@ class Profile:
     dateline_month_format: str
     footer_patterns: tuple[re.Pattern[str], ...]
     rights_text: str
+    rights_notice: str | None
     rights_annotations: str
 
     def parse_date(self, line: str) -> str | None:
@@ -58,7 +59,10 @@ class Profile:
 
     def rights(self, published: str) -> dict[str, str]:
         """document.json ``rights`` of an article published on ``published`` (YYYY-MM-DD)."""
-        return {"text": self.rights_text.replace("{year}", published[:4]), "annotations": self.rights_annotations}
+        rights = {"text": self.rights_text}
+        if self.rights_notice is not None:
+            rights["notice"] = self.rights_notice.replace("{year}", published[:4])
+        return {**rights, "annotations": self.rights_annotations}
 
 
 def profiles_dir() -> Path:
@@ -102,6 +106,7 @@ def _compile(data: dict[str, Any]) -> Profile:
         dateline_month_format=dateline["month_format"] if dateline else "%B",
         footer_patterns=tuple(re.compile(p) for p in data["footer_patterns"]),
         rights_text=data["rights"]["text"],
+        rights_notice=data["rights"]["notice"],
         rights_annotations=data["rights"]["annotations"],
     )
 

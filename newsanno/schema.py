@@ -124,8 +124,28 @@ def _strict_integer(_checker: Any, instance: Any) -> bool:
     return isinstance(instance, int) and not isinstance(instance, bool)
 
 
+@functools.cache
+def _ecma_regex(pattern: str) -> Any:
+    import regress
+
+    return regress.Regex(pattern)
+
+
+def _ecma_pattern(_validator: Any, pattern: str, instance: Any, _schema: Any) -> Any:
+    """``pattern`` with the ECMA-262 semantics JSON Schema specifies (and jsonschema-rs uses).
+
+    Python's ``re`` lets ``$`` match before a final line feed, so ``"M1\n"`` or
+    ``"CC-BY-4.0\n"`` would pass ``^...$`` here while the compiled validator refuses them;
+    the two validators must agree, so the explaining one uses an ECMA engine too (the
+    ``regress`` library, as check-jsonschema does).
+    """
+    if isinstance(instance, str) and _ecma_regex(pattern).find(instance) is None:
+        yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
 _STRICT = jsonschema.validators.extend(
     jsonschema.Draft202012Validator,
+    validators={"pattern": _ecma_pattern},
     type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("integer", _strict_integer),
 )
 

@@ -54,7 +54,9 @@ class CorpusStats:
         self.characters += len(doc.text)
         self.languages.add(doc.meta["language"])
         self.annotation_licences.add(doc.meta["rights"]["annotations"])
-        self.text_rights.setdefault(doc.meta["rights"]["text"], []).append(doc.id)
+        rights = doc.meta["rights"]
+        statement = f"`{rights['text']}`: {rights['notice']}" if rights.get("notice") else f"`{rights['text']}`"
+        self.text_rights.setdefault(statement, []).append(doc.id)
         for exc in ann.get("exceptions", []):
             where = exc["annotation_id"] or f"{exc['start']}..{exc['end']} {doc.text[exc['start'] : exc['end']]!r}"
             self.lint_exceptions.append((doc.id, exc["code"], where, exc["reason"]))

@@ -173,7 +173,7 @@ class DocBuilder:
             "split": split,
             "source_sha256": sha256(self.source(title, author)),
             "text_sha256": sha256(self.text.encode()),
-            "rights": {"text": "Written for the tests.", "annotations": "CC-BY-4.0"},
+            "rights": {"text": "LicenseRef-fixture", "notice": "Written for the tests.", "annotations": "CC-BY-4.0"},
         }
 
     def document(self) -> Document:

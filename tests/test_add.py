@@ -85,7 +85,11 @@ def test_plain_wire_article(tmp_path: Path, raw: Path) -> None:
     assert (meta["publisher"], meta["profile"], meta["rights"]) == (
         "Calder Wire",
         "plain",
-        {"text": "LicenseRef-publisher-terms", "annotations": "CC-BY-4.0"},
+        {
+            "text": "LicenseRef-publisher-terms",
+            "notice": "All rights reserved by the publisher. The text is redistributed for non-commercial research and is not covered by the annotations' licence.",
+            "annotations": "CC-BY-4.0",
+        },
     )
     assert "overrides" not in meta  # everything came from the source
     text = (folder / "text.txt").read_text(encoding="utf-8")

@@ -38,7 +38,7 @@ def test_the_hub_card_parser_reads_the_licence_link_and_the_licence_files_exist(
     # Every document's own rights statement is listed with it.
     for folder in sorted((ROOT / "raw").iterdir()):
         meta = yaml.safe_load((folder / "document.json").read_text(encoding="utf-8"))
-        assert f"> {meta['rights']['text']}" in notice
+        assert f"> `{meta['rights']['text']}`" in notice and meta["rights"]["notice"] in notice
         assert f"- `{meta['id']}`" in notice
         legal = licenses.legal_code_name(meta["rights"]["annotations"])
         assert f"]({legal})" in notice and (DATASET / legal).is_file()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsanno import characters
+from newsanno.validate import characters
 
 
 @pytest.mark.parametrize(

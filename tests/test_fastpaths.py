@@ -290,6 +290,9 @@ def _mutated(ann: dict[str, Any], text: str, rnd: random.Random) -> tuple[dict[s
         elif kind == 10 and ann["quotes"]:
             q = rnd.choice(ann["quotes"])
             q["cue"] = None if rnd.random() < 0.5 else {"start": q["start"], "end": q["end"], "text": q["text"]}
+        elif kind == 11 and ann["entities"]:  # something invisible, or a decomposed accent, in a name
+            e = rnd.choice(ann["entities"])
+            e["name"] += rnd.choice(["\u200b", "\u202e", "\x07", "e\u0301"])
     return ann, text
 
 
@@ -320,7 +323,7 @@ def test_each_rule_clean_check_equals_its_explaining_check(corpus) -> None:  # t
         seen["clean" if clean else "faulty"] += 1
     assert min(seen.values()) > 300
     assert {"span.order", "span.range", "span.text", "span.grapheme", "ref.duplicate_id", "ref.dangling"} <= codes
-    assert {"ref.label_mismatch", "ref.speaker_entity", "ref.claimant_entity", "span.nam_overlap"} <= codes
+    assert {"ref.label_mismatch", "ref.speaker_entity", "ref.claimant_entity", "span.nam_overlap", "text.invisible", "text.nfc"} <= codes
     assert outcomes == {(rule.name, ok) for rule in validate.RULES for ok in (True, False)}  # every rule clean and faulty
 
 

@@ -293,3 +293,140 @@ def test_export_refuses_to_overwrite_inputs_and_foreign_files(small_corpus: Path
     conll = tmp_path / "train.conll"
     assert run_cli("export", "conll", "--raw", small_corpus, "--out", conll).returncode == 0
     assert run_cli("export", "conll", "--raw", small_corpus, "--out", conll).returncode == 0, "its own output is replaced"
+
+
+# --- strict metadata and text ---------------------------------------------------------------
+
+import json  # noqa: E402
+
+
+def _corpus_with(tmp_path: Path, edit_meta=None, edit_ann=None, text: str | None = None) -> Path:  # type: ignore[no-untyped-def]
+    from conftest import DocBuilder, dump, sha256
+
+    raw = tmp_path / "raw"
+    doc = alpha() if text is None else DocBuilder("alpha", text)
+    if text is not None:
+        doc.entity("E1", "Maria Lopez", "PERSON")
+        doc.mention("M1", "E1", "Maria Lopez")
+    folder = write_document(raw, doc, "train")
+    if edit_ann is not None:
+        ann = json.loads((folder / "annotations.json").read_text(encoding="utf-8"))
+        edit_ann(ann)
+        (folder / "annotations.json").write_text(dump(ann), encoding="utf-8")
+    meta = json.loads((folder / "document.json").read_text(encoding="utf-8"))
+    if edit_meta is not None:
+        edit_meta(meta)
+    meta["text_sha256"] = sha256((folder / "text.txt").read_bytes())
+    (folder / "document.json").write_text(dump(meta), encoding="utf-8")
+    return raw
+
+
+def _set(key: str, value: object):  # type: ignore[no-untyped-def]
+    def edit(meta: dict) -> None:  # type: ignore[type-arg]
+        target = meta
+        *path, last = key.split(".")
+        for part in path:
+            target = target[part]
+        target[last] = value
+
+    return edit
+
+
+@pytest.mark.parametrize(
+    ("edit", "code"),
+    [
+        (_set("language", "en\n"), "schema.pattern"),
+        (_set("language", "english"), "schema.pattern"),
+        (_set("language", "zz-ZZ"), "meta.language"),
+        (_set("rights.annotations", "CC-BY-4.0\n"), "schema.pattern"),
+        (_set("rights.annotations", "Made-Up-1.0"), "meta.licence"),
+        (_set("rights", {"text": "LicenseRef-gazette", "annotations": "CC-BY-4.0"}), "meta.licence"),  # no notice
+        (_set("title", "Head\u202eline"), "text.invisible"),
+        (_set("author", "Jane\u200bReporter"), "text.invisible"),
+        (_set("publisher", "Gazette\x85"), "text.invisible"),
+    ],
+)
+def test_metadata_is_strict(tmp_path: Path, edit, code: str) -> None:  # type: ignore[no-untyped-def]
+    raw = _corpus_with(tmp_path, edit_meta=edit)
+    result = run_cli("validate", "--raw", raw, "--no-cache")
+    assert result.returncode == 1, result.stdout
+    assert f"[{code}]" in result.stdout and "document.json" in result.stdout
+
+
+def test_valid_metadata_variants_pass(tmp_path: Path) -> None:
+    def edit(meta: dict) -> None:  # type: ignore[type-arg]
+        meta["language"] = "en-GB"
+        meta["rights"] = {"text": "LicenseRef-gazette", "notice": "All rights reserved by the Gazette.", "annotations": "CC-BY-SA-4.0"}
+
+    raw = _corpus_with(tmp_path, edit_meta=edit)
+    result = run_cli("validate", "--raw", raw, "--no-cache")
+    assert result.returncode == 0, result.stdout
+
+
+@pytest.mark.parametrize(
+    ("edit", "code"),
+    [
+        (lambda a: a["mentions"][0].update(id="M1\n"), "schema.pattern"),
+        (lambda a: a["entities"][0].update(name="Maria\u2066 Lopez"), "text.invisible"),
+        (lambda a: a["entities"][0].update(name="Mari\u0301a Lopez"), "text.nfc"),
+        (
+            lambda a: a["exceptions"].append(
+                {"code": "lint.unannotated_name", "annotation_id": None, "start": 0, "end": 5, "reason": "fine\x07"}
+            ),
+            "text.invisible",
+        ),
+    ],
+)
+def test_ids_and_names_hold_nothing_invisible(tmp_path: Path, edit, code: str) -> None:  # type: ignore[no-untyped-def]
+    raw = _corpus_with(tmp_path, edit_ann=edit)
+    result = run_cli("validate", "--raw", raw, "--no-cache")
+    assert result.returncode == 1
+    assert f"[{code}]" in result.stdout
+
+
+def test_invisible_characters_in_the_text_warn_outside_spans_and_fail_inside(tmp_path: Path) -> None:
+    outside = _corpus_with(tmp_path / "a", text="Maria Lopez spoke.\u200b\n")
+    result = run_cli("validate", "--raw", outside, "--no-cache")
+    assert result.returncode == 0, result.stdout
+    assert "warning [text.invisible]" in result.stdout and "U+200B" in result.stdout and "text.txt:1:19" in result.stdout
+    inside = _corpus_with(tmp_path / "b", text="Maria Lopez\u200b spoke.\n")
+    # The mention takes the zero-width space at its end into its span.
+    ann_path = inside / "alpha" / "annotations.json"
+    ann = json.loads(ann_path.read_text(encoding="utf-8"))
+    ann["mentions"][0].update(start=0, end=12, text="Maria Lopez\u200b")
+    from conftest import dump
+
+    ann_path.write_text(dump(ann), encoding="utf-8")
+    result = run_cli("validate", "--raw", inside, "--no-cache")
+    assert result.returncode == 1 and "error [text.invisible]" in result.stdout
+    controls = _corpus_with(tmp_path / "c", text="Maria Lopez spoke.\x0c\n")
+    result = run_cli("validate", "--raw", controls, "--no-cache")
+    assert result.returncode == 1 and "[text.control]" in result.stdout
+
+
+def test_the_two_schema_validators_never_disagree_silently(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A value the compiled validator refuses is an error even if the explaining one (here a
+    stand-in that accepts everything, as a bug would) finds no reason."""
+    import jsonschema
+
+    from newsanno import schema
+    from newsanno.validate import schema_problems
+
+    bad = {"id": "x"}
+    assert schema_problems(bad, schema.DOCUMENT, "document.json")
+    monkeypatch.setattr(schema, "validator", lambda _name: jsonschema.Draft202012Validator({}))
+    problems = schema_problems(bad, schema.DOCUMENT, "document.json")
+    assert [p.code for p in problems] == ["schema.disagreement"]
+
+
+def test_format_refuses_what_validate_refuses(tmp_path: Path) -> None:
+    raw = _corpus_with(tmp_path)
+    path = raw / "alpha" / "annotations.json"
+    text = path.read_text(encoding="utf-8")
+    broken = text.replace('"start": 0,', '"start": 1e400,', 1)
+    assert broken != text
+    path.write_text(broken, encoding="utf-8")
+    result = run_cli("format", path)
+    assert result.returncode == 1
+    assert path.read_text(encoding="utf-8") == broken, "nothing written"
+    assert "Infinity" not in path.read_text(encoding="utf-8")

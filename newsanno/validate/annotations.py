@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from newsanno.model import Annotations
 from newsanno.problems import Problem
-from newsanno.validate import references, spans
+from newsanno.validate import references, spans, visible
 from newsanno.validate.rule import Rule, Scope
 
-RULES: tuple[Rule, ...] = spans.RULES + references.RULES
+RULES: tuple[Rule, ...] = spans.RULES + references.RULES + visible.RULES
 
 
 def annotation_problems(ann: Annotations, text: str, shown: str, skip: set[str] | frozenset[str] = frozenset()) -> list[Problem]:

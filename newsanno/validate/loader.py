@@ -20,9 +20,11 @@ from newsanno.problems import Problem, has_errors
 from newsanno.validate.annotations import annotation_problems
 from newsanno.validate.canonical import canonical_problems
 from newsanno.validate.locate import locate
+from newsanno.validate.metadata import metadata_problems
 from newsanno.validate.parse import parse_json_exact
 from newsanno.validate.reading import DEFAULT_LIMITS, Limits, decode_text, line_col, read_bytes, shown_paths
 from newsanno.validate.schemacheck import invalid_items, schema_problems
+from newsanno.validate.visible import text_character_problems, value_problems
 
 
 def load_document(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Document | None, list[Problem]]:
@@ -127,6 +129,7 @@ def text_problems(text: str, shown: str) -> list[Problem]:
         problems.append(Problem(shown, "text is not in Unicode NFC", "text.nfc", hint="normalize the text to NFC"))
     if not text.endswith("\n") or text.endswith("\n\n"):
         problems.append(Problem(shown, "text must end with exactly one line feed", "text.final_newline"))
+    problems.extend(text_character_problems(text, shown))
     run = text.find("\n\n\n")
     if run != -1:
         line, _ = line_col(text, run)
@@ -142,6 +145,8 @@ def sha256_hex(data: bytes) -> str:
 def meta_problems(meta: dict[str, Any], folder_name: str, data: dict[str, bytes | None], where: str) -> list[Problem]:
     """document.json against its folder: the id is the folder's name, the hashes are the files'."""
     problems = []
+    problems.extend(value_problems(meta, where))
+    problems.extend(metadata_problems(meta, where))
     if meta["id"] != folder_name:
         problems.append(Problem(where, f"id {meta['id']!r} differs from the folder name {folder_name!r}", "ref.document_id", pointer="/id"))
     for name, field in ((corpus.SOURCE, "source_sha256"), (corpus.TEXT, "text_sha256")):

@@ -44,6 +44,7 @@ class Scope:
     def __init__(self, ann: Annotations, text: str, shown: str, skip: set[str] | frozenset[str] = frozenset()) -> None:
         self.text = text
         self.shown = shown
+        self.ann = ann
         self.kept: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self.unchecked: set[str] = set()
         for layer in schema.LAYERS:

@@ -35,7 +35,19 @@ def schema_problems(value: Any, schema_name: str, shown: str, *, has_float: bool
     """Every schema violation of ``value``, each located by pointer and annotation id."""
     if schema_clean(value, schema_name, has_float):
         return []
-    return explain_schema(value, schema_name, shown)
+    explained = explain_schema(value, schema_name, shown)
+    if not explained:
+        # The compiled validator refused what the explaining one accepts: a disagreement between
+        # the two is itself an error, never a silent pass.
+        explained = [
+            Problem(
+                shown,
+                "the schema validators disagree: the compiled one rejects this file, the explaining one finds no reason",
+                "schema.disagreement",
+                hint="please report this file to the maintainers; it is treated as invalid",
+            )
+        ]
+    return explained
 
 
 def explain_schema(value: Any, schema_name: str, shown: str) -> list[Problem]:
