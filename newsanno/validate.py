@@ -7,7 +7,9 @@ errors.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
+import functools
 import hashlib
 import json
 import os
@@ -21,6 +23,7 @@ import regex
 
 from newsanno import corpus, jsonio, schema
 from newsanno.jsonio import DEFAULT_LIMITS, Limits
+from newsanno.locate import locate
 from newsanno.model import Annotations, Document, DocumentMeta
 from newsanno.problems import Problem, has_errors
 
@@ -202,6 +205,41 @@ def _occurrences(text: str, needle: str) -> list[int]:
     return found
 
 
+@functools.lru_cache(maxsize=256)
+def _first_occurrences(text: str, needle: str) -> tuple[int, ...]:
+    # Cached: many spans with the same text far from any occurrence would each rescan the text.
+    return tuple(_occurrences(text, needle)[:100])
+
+
+def occurs_hint(text: str, said: Any, start: int) -> str | None:
+    """``'x' occurs at a..b, c..d``: the (up to three) occurrences of ``said`` nearest ``start``, or None.
+
+    Looks outward from ``start`` (three hits each way within 2000 code points) before searching
+    the whole text: a whole-text search per bad span is quadratic when tens of thousands of
+    spans are off by one.
+    """
+    if not isinstance(said, str) or not said:
+        return None
+    start = min(max(start, 0), len(text))
+    near: list[int] = []
+    i, hi = start, start + 2000 + len(said)
+    while len(near) < 3 and (i := text.find(said, i, hi)) != -1:
+        near.append(i)
+        i += 1
+    j, lo = start + len(said) - 1, max(0, start - 2000)
+    for _ in range(3):
+        j = text.rfind(said, lo, j)
+        if j == -1:
+            break
+        near.append(j)
+        j += len(said) - 1
+    positions = near or list(_first_occurrences(text, said))
+    if not positions:
+        return None
+    nearest = sorted(set(positions), key=lambda p: (abs(p - start), p))[:3]
+    return f"{said!r} occurs at {', '.join(f'{p}..{p + len(said)}' for p in nearest)}"
+
+
 def grapheme_boundaries(text: str) -> frozenset[int]:
     """Offsets at which a span may start or end: the edges of extended grapheme clusters (``\\X``)."""
     return frozenset(range(len(text) + 1)) - _inside_clusters(text)
@@ -250,7 +288,12 @@ def span_problems(
         kind = "zero-length" if end == start else "reversed"
         return [
             Problem(
-                shown, f"{kind} span: start {start} is not before end {end}", "span.order", pointer=f"{where}/end", annotation_id=ann_id
+                shown,
+                f"{kind} span: start {start} is not before end {end}",
+                "span.order",
+                pointer=f"{where}/end",
+                annotation_id=ann_id,
+                hint=occurs_hint(text, said, start),
             )
         ]
     if end > len(text):
@@ -281,15 +324,7 @@ def span_problems(
     actual = text[start:end]
     if actual == said:
         return []
-    hint = None
-    # Search a window around the span first: a whole-text search per bad span is quadratic
-    # when tens of thousands of spans are off by one.
-    lo = max(0, start - 2000)
-    positions = [lo + p for p in _occurrences(text[lo : end + 2000], said)] or _occurrences(text, said)[:100]
-    if positions:
-        nearest = sorted(positions, key=lambda p: abs(p - start))[:3]
-        where_list = ", ".join(f"{p}..{p + len(said)}" for p in nearest)
-        hint = f"{said!r} occurs at {where_list}"
+    hint = occurs_hint(text, said, start)
     return [
         Problem(
             shown,
@@ -552,7 +587,7 @@ def _locate(problems: list[Problem], raw: bytes | None) -> list[Problem]:
     needs = [p for p in problems if p.line is None]
     if not needs or raw is None:
         return problems
-    positions = jsonio.locate_all(raw.decode("utf-8"))
+    positions = locate(raw.decode("utf-8"), (p.pointer for p in needs))
     out = []
     for p in problems:
         if p.line is None:
@@ -560,7 +595,7 @@ def _locate(problems: list[Problem], raw: bytes | None) -> list[Problem]:
             while ptr and ptr not in positions:
                 ptr = ptr.rsplit("/", 1)[0]
             line, col = positions.get(ptr, (None, None))
-            p = Problem(**{**p.to_dict(), "line": line, "column": col})
+            p = dataclasses.replace(p, line=line, column=col)
         out.append(p)
     return out
 

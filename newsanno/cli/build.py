@@ -35,6 +35,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--strict", action="store_true", help="treat lint findings as errors")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if --out is not what the raw corpus builds")
     p.add_argument("--format", choices=report.FORMATS, default="text", help="problem output format")
+    report.add_max_problems(p)
     p.add_argument(
         "--max-docs-per-shard",
         type=positive,
@@ -145,7 +146,7 @@ def run(args: argparse.Namespace) -> int:
     if args.check:
         with tempfile.TemporaryDirectory(prefix="newsanno-check-") as tmp:
             problems = write(Path(tmp))
-            report.emit(problems, args.format)
+            report.emit(report.dedupe(problems), args.format, max_problems=args.max_problems)
             if has_errors(problems):
                 return EXIT_INVALID
             diffs = compare_trees(Path(tmp), args.out)
@@ -167,9 +168,9 @@ def run(args: argparse.Namespace) -> int:
             if has_errors(problems):
                 raise _Invalid
     except _Invalid:
-        report.emit(problems, args.format)
+        report.emit(report.dedupe(problems), args.format, max_problems=args.max_problems)
         print(f"newsanno build: {sum(p.severity == 'error' for p in problems)} errors; {args.out} left unchanged", file=sys.stderr)
         return EXIT_INVALID
-    report.emit(problems, args.format)
+    report.emit(report.dedupe(problems), args.format, max_problems=args.max_problems)
     print(f"newsanno build: wrote {args.out}", file=sys.stderr)
     return EXIT_OK

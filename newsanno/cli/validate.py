@@ -19,6 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_corpus_options(p)
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="document folders (or files in them) inside --raw; default: all")
     p.add_argument("--format", choices=report.FORMATS, default="text", help="output format (default: text)")
+    report.add_max_problems(p)
     p.set_defaults(run=run)
 
 
@@ -57,9 +58,10 @@ def check_selected(args: argparse.Namespace, what: str, keep: Callable[[Problem]
     return len(folders), problems
 
 
-def finish(problems: list[Problem], documents: int, fmt: str) -> int:
-    """Print the problems and the summary line; the exit code they call for."""
-    report.emit(problems, fmt)
+def finish(problems: list[Problem], documents: int, fmt: str, max_problems: int = 0) -> int:
+    """Print the problems (each once; in text, at most ``max_problems`` per file) and the summary line; the exit code they call for."""
+    problems = report.dedupe(problems)
+    report.emit(problems, fmt, max_problems=max_problems)
     print(report.summary(problems, documents), file=sys.stderr)
     return EXIT_INVALID if has_errors(problems) else EXIT_OK
 
@@ -69,4 +71,4 @@ def run(args: argparse.Namespace) -> int:
         print(f"newsanno validate: raw corpus folder {args.raw} does not exist", file=sys.stderr)
         return EXIT_USAGE
     documents, problems = check_selected(args, "validate")
-    return finish(problems, documents, args.format)
+    return finish(problems, documents, args.format, args.max_problems)
