@@ -9,6 +9,7 @@ column in one sorted pass over the newlines.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from collections.abc import Iterable
@@ -99,10 +100,8 @@ def locate(text: str, pointers: Iterable[str]) -> dict[str, tuple[int, int]]:
     """
     wanted = set(pointers)
     walker = _Walker(text, _prefixes(wanted) | {""})
-    try:
-        walker.value(0, "")
-    except (ValueError, IndexError, RecursionError):
-        pass  # keep what was located before the fault
+    with contextlib.suppress(ValueError, IndexError, RecursionError):
+        walker.value(0, "")  # on a fault, keep what was located before it
     located: dict[str, tuple[int, int]] = {}
     line, line_start, done = 1, 0, 0
     for ptr, pos in sorted(walker.positions.items(), key=lambda item: item[1]):
