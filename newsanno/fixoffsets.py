@@ -122,7 +122,7 @@ def _is_word(ch: str) -> bool:
     return bool(ch) and _WORD.match(ch) is not None
 
 
-def _occurrences(text: str, needle: str, boundaries: frozenset[int]) -> list[int]:
+def token_occurrences(text: str, needle: str, boundaries: frozenset[int]) -> list[int]:
     """Starts of ``needle`` in ``text`` on grapheme boundaries and token boundaries (see the module rule 1)."""
     found, i = [], text.find(needle)
     # Whether the needle's own edges are word characters decides if its neighbours matter.
@@ -191,7 +191,7 @@ def fix_offsets(annotations: Any, text: str, window: int = WINDOW) -> Outcome:
         if not isinstance(said, str) or not said:
             outcome.unfixable.append(Unfixable(pointer, ann_id, old, said, "malformed"))
             continue
-        candidates = _occurrences(text, said, boundaries)
+        candidates = token_occurrences(text, said, boundaries)
         chosen = choose(candidates, old[0], window)
         inside = _enclosing((chosen, chosen + len(said)), names) if chosen is not None else None
         if chosen is None or inside is not None:

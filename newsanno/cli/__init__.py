@@ -29,6 +29,8 @@ SUBCOMMANDS: dict[str, str] = {
     "import": "convert annotations from brat or Label Studio into annotations.json",
     "export": "convert annotations to brat, spaCy DocBin or CoNLL BIO text",
     "fix-offsets": "rewrite span offsets from span texts where unambiguous",
+    "suggest": "propose annotations for a document into its suggestions.json (never gold)",
+    "accept": "move reviewed suggestions from suggestions.json into annotations.json",
 }
 # Command name -> module under newsanno.cli, where the name is a Python keyword (``import``) or
 # otherwise cannot be a module name; every other command's module is named like the command.
