@@ -14,14 +14,18 @@ import functools
 import json
 import re
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import jsonschema
 import referencing
 
-from newsanno import schema
+from newsanno import corpus, jsonio, schema
+from newsanno.jsonio import DEFAULT_LIMITS, Limits
+from newsanno.model import Document
 from newsanno.problems import Problem
 from newsanno.suggest import SUGGESTIONS
+from newsanno.validate import read_bytes
 
 SUGGESTIONS_FILE = "suggestions.json"
 
@@ -63,6 +67,22 @@ def problems(value: Any, text: str, doc_id: str, shown: str) -> list[Problem]:
                     )
                 )
     return found
+
+
+def read_suggestions(doc: Document, folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The checked suggestions.json of the validated ``doc`` in ``folder``: (None, []) when there is none."""
+    path = folder / SUGGESTIONS_FILE
+    if not path.exists() and not path.is_symlink():
+        return None, []
+    shown = corpus.display(path)
+    raw, found = read_bytes(path, limits)
+    if raw is None:
+        return None, found
+    value, found = jsonio.parse_json(raw, shown, limits)
+    if value is None:
+        return None, found
+    found = problems(value, doc.text, doc.id, shown)
+    return (None if found else value), found
 
 
 def _next_id(prefix: str, used: Iterable[str]) -> str:

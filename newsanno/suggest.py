@@ -55,7 +55,7 @@ PATTERNS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("CARDINAL", re.compile(rf"(?<![\w.,]){_ABOUT}(?:{_NUMBER}){_SCALE}(?![\w%])")),
 )
 _QUOTE_PAIRS = re.compile(r'"([^"\n]+)"|“([^“”\n]+)”')
-_SENTENCE_END = re.compile(r"[.!?][\"”’)]*\s|\n")
+_SENTENCE_END = re.compile(r"[.!?][\"\u201d\u2019)]*\s|\n")
 
 
 @dataclass(frozen=True)

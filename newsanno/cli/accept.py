@@ -17,9 +17,8 @@ from newsanno import accept, corpus, jsonio, schema
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
 from newsanno.cli.fix_offsets import write_atomic
 from newsanno.cli.suggest import load_valid
-from newsanno.jsonio import DEFAULT_LIMITS
 from newsanno.problems import has_errors
-from newsanno.validate import load_document, read_bytes
+from newsanno.validate import load_document
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -46,19 +45,15 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     folder = args.raw / args.doc_id
     path = folder / accept.SUGGESTIONS_FILE
-    shown = corpus.display(path)
-    raw, problems = read_bytes(path, DEFAULT_LIMITS)
-    value = None
-    if raw is not None:
-        value, problems = jsonio.parse_json(raw, shown, DEFAULT_LIMITS)
-    if value is not None:
-        problems = accept.problems(value, document.text, document.id, shown)
-    if problems or value is None:
-        return _fail(report.text_line(problems[0]) if problems else f"{shown}: cannot be read")
+    value, problems = accept.read_suggestions(document, folder)
+    if value is None:
+        return _fail(
+            report.text_line(problems[0]) if problems else f"{corpus.display(path)}: no suggestions; run: newsanno suggest {args.doc_id}"
+        )
     try:
         gold, left, taken = accept.accept(dict(document.annotations), value, None if args.all else args.ids)
     except KeyError as exc:
-        return _fail(f"{shown}: no suggested mention or quote {exc.args[0]!r}")
+        return _fail(f"{corpus.display(path)}: no suggested mention or quote {exc.args[0]!r}")
     data = jsonio.canonical_dumps(gold, schema.ANNOTATIONS).encode("utf-8")
     with tempfile.TemporaryDirectory(prefix="newsanno-accept-") as tmp:
         # Re-validate the whole folder as it would be, before touching the real one.

@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from newsanno import corpus, render
+from newsanno.accept import read_suggestions
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
 from newsanno.cli.agreement import read_annotations
 from newsanno.cli.options import add_corpus_options, limits_from
@@ -21,6 +22,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("doc_ids", nargs="*", metavar="DOC_ID", help="documents to render (default: all)")
     p.add_argument("--out", type=Path, default=Path("docs/review"), help="output folder (default: docs/review/)")
     p.add_argument("--diff", type=Path, metavar="OTHER.json", help="also render the one DOC_ID against this second annotations file")
+    p.add_argument(
+        "--suggestions", action="store_true", help="also show each document's suggestions.json (newsanno suggest), dashed, apart from gold"
+    )
     p.set_defaults(run=run)
 
 
@@ -51,6 +55,13 @@ def run(args: argparse.Namespace) -> int:
         problems += found
         if doc is not None:
             docs.append(doc)
+    suggestions = {}
+    if args.suggestions:
+        for doc in docs:
+            found_sugg, found = read_suggestions(doc, args.raw / doc.id)
+            problems += found
+            if found_sugg is not None:
+                suggestions[doc.id] = found_sugg
     other = None
     if args.diff:
         other, found = read_annotations(args.diff, limits)
@@ -65,7 +76,7 @@ def run(args: argparse.Namespace) -> int:
         return EXIT_INVALID
     args.out.mkdir(parents=True, exist_ok=True)
     for doc in docs:
-        _write(args.out / f"{doc.id}.html", render.render_document(doc))
+        _write(args.out / f"{doc.id}.html", render.render_document(doc, suggestions.get(doc.id)))
     if other is not None:
         _write(args.out / f"{docs[0].id}.diff.html", render.render_diff(docs[0], other))
     index = [(d.id, d.meta["title"], {k: len(d.annotations[k]) for k in ("entities", "mentions", "quotes", "claims")}) for d in docs]  # type: ignore[literal-required]
