@@ -36,7 +36,7 @@ SPEAKER_LABELS = ("PERSON", "ORG")
 
 _MONTHS = "January|February|March|April|May|June|July|August|September|October|November|December"
 _DAYS = "Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday"
-_ABOUT = r"(?:(?:about|almost|nearly|over|some|at least|more than|up to)\s+)?"
+_ABOUT = r"(?:(?i:about|almost|nearly|over|some|at least|more than|up to)\s+)?"
 _NUMBER = r"\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?"
 _SCALE = r"(?:\s+(?:thousand|million|billion|trillion))?"
 # (label, pattern), tried in this order; an earlier match wins over an overlapping later one.
@@ -157,6 +157,8 @@ def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
     left = 0
     for match in _SENTENCE_END.finditer(text, 0, start):
         left = match.end()
+    if _SENTENCE_END.match(text, end - 2) or _SENTENCE_END.match(text, end - 1):
+        return left, end  # a passage ending in '."' or '!”' ends its sentence too
     right_match = _SENTENCE_END.search(text, end)
     return left, right_match.start() + 1 if right_match else len(text)
 
