@@ -17,14 +17,27 @@ from collections.abc import Iterable
 _WS = re.compile(r"[ \t\n\r]*")
 _SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
 _DECODER = json.JSONDecoder()
-
+# One object member: white space, the key (group 1, still escaped), the colon, and, when it is a
+# string or scalar, the value (group 2) with the white space after it; one regex step per member.
+_MEMBER = re.compile(
+    r'[ \t\n\r]*"((?:[^"\\]|\\.)*)"[ \t\n\r]*:[ \t\n\r]*'
+    r'(?:("(?:[^"\\]|\\.)*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null)[ \t\n\r]*)?'
+)
 
 class _Walker:
     """Records the start of each value whose pointer is on the way to (or is) a wanted pointer."""
 
-    def __init__(self, text: str, prefixes: set[str]) -> None:
+    def __init__(self, text: str, prefixes: set[str], wanted: set[str]) -> None:
         self.text = text
         self.prefixes = prefixes
+        self.wanted = wanted
+        # Parent pointer -> names of its children that are wanted or lead to one: members with
+        # other names are skipped without building their pointers.
+        self.children: dict[str, set[str]] = {}
+        for ptr in prefixes | wanted:
+            if ptr:
+                parent, _, name = ptr.rpartition("/")
+                self.children.setdefault(parent, set()).add(name)
         self.positions: dict[str, int] = {}
 
     def _ws(self, i: int) -> int:
@@ -55,13 +68,23 @@ class _Walker:
             i = self._ws(i + 1)
             if text[i : i + 1] == "}":
                 return i + 1
+            kids = self.children.get(pointer, set())
             while True:
-                i = self._ws(i)
-                key, i = json.decoder.scanstring(text, i + 1)  # type: ignore[attr-defined]
-                child = f"{pointer}/{key.replace('~', '~0').replace('/', '~1')}"
-                i = self._ws(i)
-                i = self.value(i + 1, child)  # i + 1 skips ':'
-                i = self._ws(i)
+                member = _MEMBER.match(text, i)
+                if member is None:
+                    raise ValueError(f"expected a key at {i}")
+                key = member.group(1)
+                if "\\" in key:
+                    key = json.loads(f'"{key}"')
+                name = key.replace("~", "~0").replace("/", "~1") if "~" in key or "/" in key else key
+                if member.group(2) is not None:  # a string or scalar, already passed
+                    if name in kids:
+                        self.positions[f"{pointer}/{name}"] = member.start(2)
+                    i = member.end()
+                elif name in kids:
+                    i = self._ws(self.value(member.end(), f"{pointer}/{name}"))
+                else:
+                    i = self._ws(self.skip(member.end()))
                 if text[i] != ",":
                     return i + 1
                 i += 1
@@ -99,7 +122,7 @@ def locate(text: str, pointers: Iterable[str]) -> dict[str, tuple[int, int]]:
     its nearest existing ancestor is present.  On a syntax fault, what was found before it is kept.
     """
     wanted = set(pointers)
-    walker = _Walker(text, _prefixes(wanted) | {""})
+    walker = _Walker(text, _prefixes(wanted) | {""}, wanted)
     with contextlib.suppress(ValueError, IndexError, RecursionError):
         walker.value(0, "")  # on a fault, keep what was located before it
     located: dict[str, tuple[int, int]] = {}
