@@ -24,6 +24,7 @@ _MEMBER = re.compile(
     r'(?:("(?:[^"\\]|\\.)*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null)[ \t\n\r]*)?'
 )
 
+
 class _Walker:
     """Records the start of each value whose pointer is on the way to (or is) a wanted pointer."""
 
