@@ -64,11 +64,35 @@ def measure(raw: Path) -> list[str]:
                     row = totals.setdefault((setting, layer, rule), [0, 0, 0, 0])
                     for i, n in enumerate((hit_gold, len(gold), hit_found, len(got))):
                         row[i] += n
-    lines = [f"{len(docs)} document(s) in {raw}", "| setting | layer | match | recall | precision |", "|---|---|---|---|---|"]
+    lines = [
+        f"{len(docs)} document(s) in {raw}",
+        *speakers(docs),
+        "",
+        "| setting | layer | match | recall | precision |",
+        "|---|---|---|---|---|",
+    ]
     for (setting, layer, rule), (hg, ng, hf, nf) in totals.items():
         recall = f"{hg}/{ng} = {hg / ng:.1%}" if ng else "-"
         precision = f"{hf}/{nf} = {hf / nf:.1%}" if nf else "- (none suggested)"
         lines.append(f"| {setting} | {layer} | {rule} | {recall} | {precision} |")
+    return lines
+
+
+def speakers(docs: list[Any]) -> list[str]:
+    """Of the quotes found with their exact span, how many got the gold speaker's span as speaker guess."""
+    lines = []
+    for setting, own in (("(a) leave-one-out", False), ("(b) own names", True)):
+        right = matched = 0
+        for doc in docs:
+            names = suggest.knowledge([doc.annotations] if own else [d.annotations for d in docs if d.id != doc.id])
+            found = suggest.suggest(doc.id, doc.text, names)
+            spans = {m["id"]: (m["start"], m["end"]) for m in [*doc.annotations["mentions"], *found["mentions"]]}
+            for g in doc.annotations["quotes"]:
+                s = next((q for q in found["quotes"] if exact(g, q)), None)
+                if s is not None:
+                    matched += 1
+                    right += spans.get(g["speaker_mention_id"] or "", "gold") == spans.get(s["speaker_mention_id"] or "", "none")
+        lines.append(f"{setting}: speaker guess right for {right} of {matched} exactly found quotes")
     return lines
 
 
