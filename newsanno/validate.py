@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import difflib
-import functools
 import hashlib
 import json
 import os
@@ -26,6 +25,7 @@ from newsanno.jsonio import DEFAULT_LIMITS, Limits
 from newsanno.locate import locate
 from newsanno.model import Annotations, Document, DocumentMeta
 from newsanno.problems import Problem, has_errors
+from newsanno.spanhint import occurs_hint
 
 
 def _escape(part: str | int) -> str:
@@ -195,49 +195,6 @@ def invalid_items(problems: list[Problem]) -> set[str] | None:
             return None
         bad.add("/".join(parts[:3]))
     return bad
-
-
-def _occurrences(text: str, needle: str) -> list[int]:
-    found, i = [], text.find(needle)
-    while i != -1 and len(found) < 10_000:
-        found.append(i)
-        i = text.find(needle, i + 1)
-    return found
-
-
-@functools.lru_cache(maxsize=256)
-def _first_occurrences(text: str, needle: str) -> tuple[int, ...]:
-    # Cached: many spans with the same text far from any occurrence would each rescan the text.
-    return tuple(_occurrences(text, needle)[:100])
-
-
-def occurs_hint(text: str, said: Any, start: int) -> str | None:
-    """``'x' occurs at a..b, c..d``: the (up to three) occurrences of ``said`` nearest ``start``, or None.
-
-    Looks outward from ``start`` (three hits each way within 2000 code points) before searching
-    the whole text: a whole-text search per bad span is quadratic when tens of thousands of
-    spans are off by one.
-    """
-    if not isinstance(said, str) or not said:
-        return None
-    start = min(max(start, 0), len(text))
-    near: list[int] = []
-    i, hi = start, start + 2000 + len(said)
-    while len(near) < 3 and (i := text.find(said, i, hi)) != -1:
-        near.append(i)
-        i += 1
-    j, lo = start + len(said) - 1, max(0, start - 2000)
-    for _ in range(3):
-        j = text.rfind(said, lo, j)
-        if j == -1:
-            break
-        near.append(j)
-        j += len(said) - 1
-    positions = near or list(_first_occurrences(text, said))
-    if not positions:
-        return None
-    nearest = sorted(set(positions), key=lambda p: (abs(p - start), p))[:3]
-    return f"{said!r} occurs at {', '.join(f'{p}..{p + len(said)}' for p in nearest)}"
 
 
 def grapheme_boundaries(text: str) -> frozenset[int]:
