@@ -10,6 +10,7 @@ column in one sorted pass over the newlines.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import re
 from collections.abc import Iterable
@@ -17,12 +18,21 @@ from collections.abc import Iterable
 _WS = re.compile(r"[ \t\n\r]*")
 _SCALAR = re.compile(r"-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null")
 _DECODER = json.JSONDecoder()
+# An object whose members are all strings or scalars (an annotation), matched in one C-level step.
+_FLAT_OBJECT = re.compile(r'\{(?:[^{}\[\]"]++|"[^"\\]*+(?:\\.[^"\\]*+)*+")*+\}')
 # One object member: white space, the key (group 1, still escaped), the colon, and, when it is a
 # string or scalar, the value (group 2) with the white space after it; one regex step per member.
 _MEMBER = re.compile(
     r'[ \t\n\r]*"((?:[^"\\]|\\.)*)"[ \t\n\r]*:[ \t\n\r]*'
     r'(?:("(?:[^"\\]|\\.)*"|-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][-+]?\d+)?|true|false|null)[ \t\n\r]*)?'
 )
+
+
+@functools.lru_cache(maxsize=64)
+def _member_key(name: str) -> re.Pattern[str]:
+    """The regex of member ``name`` (a pointer token) of a flat object, ending where its value starts."""
+    key = json.dumps(name.replace("~1", "/").replace("~0", "~"), ensure_ascii=False)
+    return re.compile(rf"[{{,][ \t\n\r]*{re.escape(key)}[ \t\n\r]*:[ \t\n\r]*")
 
 
 class _Walker:
@@ -56,6 +66,23 @@ class _Walker:
         if not match:
             raise ValueError(f"unexpected character at {i}")
         return match.end()
+
+    def _flat_members(self, pointer: str, lo: int, hi: int) -> bool:
+        """Record the wanted members of the flat object ``text[lo:hi]`` at ``pointer``; False if one is not found.
+
+        In an object without nested containers, ``"key":`` right after ``{`` or ``,`` can only be
+        a member (inside a string its quotes would be escaped), so a regex search finds it
+        without walking the other members: one step per annotation instead of one per field.
+        """
+        found = {}
+        for name in self.children.get(pointer, ()):
+            member = _member_key(name).search(self.text, lo, hi)
+            if member is None:
+                return False
+            found[f"{pointer}/{name}"] = member.end()
+        self.positions[pointer] = lo
+        self.positions.update(found)
+        return True
 
     def value(self, i: int, pointer: str) -> int:
         """Walk the value at ``i``; descend only when ``pointer`` leads to a wanted one."""
@@ -95,7 +122,13 @@ class _Walker:
                 return i + 1
             index = 0
             while True:
-                i = self.value(i, f"{pointer}/{index}")
+                element = f"{pointer}/{index}"
+                i = self._ws(i)
+                flat = _FLAT_OBJECT.match(text, i) if element in self.prefixes else None
+                if flat is None or not self._flat_members(element, i, flat.end()):
+                    i = self.value(i, element)
+                else:
+                    i = flat.end()
                 i = self._ws(i)
                 index += 1
                 if text[i] != ",":

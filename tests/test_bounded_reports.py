@@ -64,3 +64,20 @@ def test_locate_agrees_with_the_full_locator_on_what_it_locates() -> None:
     assert found and all(found[ptr] == everything[ptr] for ptr in found)
     assert {"/a/1/x", "/a/0/y/1/k~1~0", "/b", "/a/0", "/a", ""} <= set(found)
     assert "/a/0/missing" not in found and "/a/1/x" in found
+
+
+def test_locate_fast_path_for_flat_annotations_agrees_with_the_full_locator() -> None:
+    items = [
+        {"id": "M0", "text": 'a "start": trap, {[', "start": 1},
+        {"id": "M1", "text": "back\\slash\"", "start": 2, "nested": {"start": 9}},
+        {"id": "M2", "a/b": 3, "start": 4},
+        {"id": "M3"},
+    ]
+    for indent in (2, None):
+        text = json.dumps({"mentions": items}, indent=indent)
+        everything = locate_all(text)
+        wanted = ["/mentions/0/start", "/mentions/1/start", "/mentions/1/nested/start", "/mentions/2/a~1b", "/mentions/3/start"]
+        found = locate(text, wanted)
+        for ptr in wanted[:-1]:
+            assert found[ptr] == everything[ptr], (ptr, indent)
+        assert "/mentions/3/start" not in found and found["/mentions/3"] == everything["/mentions/3"]
