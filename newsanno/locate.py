@@ -125,10 +125,9 @@ class _Walker:
                 element = f"{pointer}/{index}"
                 i = self._ws(i)
                 flat = _FLAT_OBJECT.match(text, i) if element in self.prefixes else None
-                if flat is None or not self._flat_members(element, i, flat.end()):
-                    i = self.value(i, element)
-                else:
-                    i = flat.end()
+                # A flat annotation in one step; anything else (or a member not found) walked in full.
+                fast = flat is not None and self._flat_members(element, i, flat.end())
+                i = flat.end() if fast and flat is not None else self.value(i, element)
                 i = self._ws(i)
                 index += 1
                 if text[i] != ",":
