@@ -69,7 +69,7 @@ def test_locate_agrees_with_the_full_locator_on_what_it_locates() -> None:
 def test_locate_fast_path_for_flat_annotations_agrees_with_the_full_locator() -> None:
     items = [
         {"id": "M0", "text": 'a "start": trap, {[', "start": 1},
-        {"id": "M1", "text": "back\\slash\"", "start": 2, "nested": {"start": 9}},
+        {"id": "M1", "text": 'back\\slash"', "start": 2, "nested": {"start": 9}},
         {"id": "M2", "a/b": 3, "start": 4},
         {"id": "M3"},
     ]
