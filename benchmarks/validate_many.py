@@ -18,7 +18,11 @@ from newsanno.build.pipeline import process
 def make(root: Path, n: int) -> Path:
     """A document whose text repeats one sentence, with one entity and n mentions of it."""
     sentence = "Maria Lopez spoke. "
-    text = sentence * n + "\n"
+    # Paragraphs of 1,000 sentences: spaCy refuses a single text over 1,000,000 characters.
+    per = 1000
+    paragraphs = [sentence * min(per, n - i) for i in range(0, n, per)]
+    text = "\n\n".join(p.rstrip(" ") for p in paragraphs) + "\n"
+    starts = [p * (len(sentence) * per + 1) + j * len(sentence) for p in range(len(paragraphs)) for j in range(per)][:n]
     folder = root / "many"
     folder.mkdir(parents=True)
     (folder / "source.txt").write_text(text, encoding="utf-8")
@@ -41,14 +45,15 @@ def make(root: Path, n: int) -> Path:
         {
             "id": f"M{i}",
             "entity_id": "E1",
-            "start": i * len(sentence),
-            "end": i * len(sentence) + 11,
+            "start": starts[i],
+            "end": starts[i] + 11,
             "text": "Maria Lopez",
             "label": "PERSON",
             "form": "NAM",
         }
         for i in range(n)
     ]
+    assert all(text[m["start"] : m["end"]] == "Maria Lopez" for m in mentions)
     ann = {
         "document_id": "many",
         "entities": [{"id": "E1", "name": "Maria Lopez", "type": "PERSON", "wikidata": None}],

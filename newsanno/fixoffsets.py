@@ -6,11 +6,17 @@ applied to each span whose ``text[start:end]`` differs from its ``text`` (or who
 not integers, or split a grapheme cluster):
 
 1. the candidates are the occurrences of the span's text in ``text.txt`` that start and end on
-   grapheme-cluster boundaries (``regex``'s ``\\X``);
+   grapheme-cluster boundaries (``regex``'s ``\\X``) and on token boundaries: an occurrence is
+   rejected when a word character sits right before it and the span starts with a word
+   character, or right after it and the span ends with one (so 'he' is no candidate inside
+   "The", nor 'say' inside "says");
 2. if there is exactly one candidate in the whole document, the span moves there;
 3. otherwise, if exactly one candidate starts within ``window`` code points of the old start
    (default :data:`WINDOW`), the span moves there;
-4. otherwise the span is left alone and reported: ``absent`` (no candidate) or ``ambiguous``
+4. a placement inside another, longer name (``NAM`` mention) that is correctly placed ("Port Calder" inside
+   "Port Calder Harbour Authority") is not made: the span is reported ``ambiguous`` (the right
+   occurrence may be further away);
+5. otherwise the span is left alone and reported: ``absent`` (no candidate) or ``ambiguous``
    (several, none singled out by the window), with the candidates.
 
 Lint exceptions located by span carry no text of their own; one whose ``start``/``end`` equal
@@ -26,6 +32,7 @@ when something changed.  Both return their outcome as values; the CLI prints the
 from __future__ import annotations
 
 import copy
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -68,6 +75,10 @@ class Unfixable:
     text: Any
     reason: str
     candidates: tuple[int, ...] = ()
+    # Candidates beyond the MAX_CANDIDATES listed, so a report can say "... and N more".
+    more: int = 0
+    # The longer mention (start, end) that the only placement found falls inside, if that is why.
+    inside: tuple[int, int] | None = None
 
 
 @dataclass
@@ -110,13 +121,42 @@ def spans(annotations: Any) -> Iterator[tuple[str, str | None, dict[str, Any]]]:
                 yield f"{pointer}/cue", _item_id(item), cue
 
 
-def _occurrences(text: str, needle: str, boundaries: frozenset[int]) -> list[int]:
+_WORD = re.compile(r"\w")
+
+
+def _is_word(ch: str) -> bool:
+    return bool(ch) and _WORD.match(ch) is not None
+
+
+def token_occurrences(text: str, needle: str, boundaries: frozenset[int]) -> list[int]:
+    """Starts of ``needle`` in ``text`` on grapheme boundaries and token boundaries (see the module rule 1)."""
     found, i = [], text.find(needle)
+    # Whether the needle's own edges are word characters decides if its neighbours matter.
+    check_left, check_right = _is_word(needle[0]), _is_word(needle[-1])
     while i != -1:
-        if i in boundaries and i + len(needle) in boundaries:
+        end = i + len(needle)
+        glued = (check_left and i > 0 and _is_word(text[i - 1])) or (check_right and _is_word(text[end : end + 1]))
+        if not glued and i in boundaries and end in boundaries:
             found.append(i)
         i = text.find(needle, i + 1)
     return found
+
+
+def _mention_spans(annotations: Any, text: str, boundaries: frozenset[int]) -> list[tuple[int, int]]:
+    """(start, end) of every correctly placed name (``NAM`` mention): what a placement must not fall inside.
+
+    Only names: a nominal mention ("the mayor of Springfield") holds names as a matter of course.
+    """
+    items = annotations.get("mentions") if isinstance(annotations, dict) else None
+    if not isinstance(items, list):
+        return []
+    return [(m["start"], m["end"]) for m in items if isinstance(m, dict) and m.get("form") == "NAM" and _is_correct(m, text, boundaries)]
+
+
+def _enclosing(placed: tuple[int, int], names: list[tuple[int, int]]) -> tuple[int, int] | None:
+    """A longer mention span that contains ``placed``, if any."""
+    start, end = placed
+    return next((n for n in names if n[0] <= start and end <= n[1] and n[1] - n[0] > end - start), None)
 
 
 def _is_correct(span: dict[str, Any], text: str, boundaries: frozenset[int]) -> bool:
@@ -147,6 +187,7 @@ def fix_offsets(annotations: Any, text: str, window: int = WINDOW) -> Outcome:
     result = copy.deepcopy(annotations)
     outcome = Outcome(result)
     boundaries = grapheme_boundaries(text)
+    names = _mention_spans(result, text, boundaries)
     moved: dict[tuple[Any, Any], set[tuple[int, int]]] = {}
     for pointer, ann_id, span in spans(result):
         if _is_correct(span, text, boundaries):
@@ -156,11 +197,13 @@ def fix_offsets(annotations: Any, text: str, window: int = WINDOW) -> Outcome:
         if not isinstance(said, str) or not said:
             outcome.unfixable.append(Unfixable(pointer, ann_id, old, said, "malformed"))
             continue
-        candidates = _occurrences(text, said, boundaries)
+        candidates = token_occurrences(text, said, boundaries)
         chosen = choose(candidates, old[0], window)
-        if chosen is None:
+        inside = _enclosing((chosen, chosen + len(said)), names) if chosen is not None else None
+        if chosen is None or inside is not None:
             reason = "absent" if not candidates else "ambiguous"
-            outcome.unfixable.append(Unfixable(pointer, ann_id, old, said, reason, tuple(candidates[:MAX_CANDIDATES])))
+            listed = tuple(candidates[:MAX_CANDIDATES])
+            outcome.unfixable.append(Unfixable(pointer, ann_id, old, said, reason, listed, len(candidates) - len(listed), inside))
             continue
         new = (chosen, chosen + len(said))
         span["start"], span["end"] = new

@@ -22,7 +22,7 @@ from newsanno.adjudication_view import adjudication_panel
 from newsanno.model import Annotations, Document
 
 # Nesting order of the layers, outermost first.
-_RANK = {"claim": 0, "quote": 1, "cue": 2, "mention": 3}
+_RANK = {"claim": 0, "quote": 1, "cue": 2, "mention": 3, "suggestion": 4}
 
 
 def label_colours() -> dict[str, str]:
@@ -244,11 +244,57 @@ def _page(title: str, main: str, aside: str) -> str:
     )
 
 
-def render_document(doc: Document, adjudication: dict[str, Any] | None = None) -> str:
-    """The review page of one document; with its ``adjudication`` record, the open items too."""
+# Only on pages that show suggestions, so pages without them keep their bytes.
+SUGGESTION_CSS = (
+    ".s{outline:2px dashed #888;outline-offset:1px}.s.sq{outline-color:#36c}.suggestions li{color:#555}.suggestions small{color:#888}"
+)
+
+
+def _suggestion_pieces(sugg: dict[str, Any]) -> list[Piece]:
+    """Suggested mentions and quotes as dashed outlines, apart from gold (no ``.m``: not counted as mentions)."""
+    names = {x["id"]: x["name"] for x in sugg["entities"]}
+    out = []
+    for layer, cls in (("mentions", "s sm"), ("quotes", "s sq")):
+        for item in sugg[layer]:
+            why = sugg["reasons"].get(item["id"], {})
+            what = f"{item['label']} {names.get(item['entity_id'], '')}" if layer == "mentions" else f"{item['kind']} quote"
+            out.append(
+                Piece(
+                    "suggestion",
+                    item["start"],
+                    item["end"],
+                    f"ann-{item['id']}",
+                    cls,
+                    {"data-suggestion": item["id"]},
+                    f"suggested {what} ({why.get('source', '?')}: {why.get('reason', '')}); not gold until accepted",
+                )
+            )
+    return out
+
+
+def suggestion_panel(sugg: dict[str, Any]) -> str:
+    """The side-panel section listing suggestions with their reasons, separate from the gold lists."""
+    parts = ["<h2>Suggestions (not gold)</h2><p><small>Accept reviewed ones with: newsanno accept DOC_ID ID ...</small></p>"]
+    parts.append("<ul class='suggestions'>")
+    for layer in ("mentions", "quotes"):
+        for item in sugg[layer]:
+            why = sugg["reasons"].get(item["id"], {})
+            kind = item["label"] if layer == "mentions" else item["kind"]
+            parts.append(
+                f'<li data-suggestion-row="{e(item["id"])}"><a href="#ann-{e(item["id"])}">{e(item["id"])}</a> '
+                f"<small>{e(kind)}</small> {e(item['text'][:60])} <small>{e(why.get('source', ''))}: {e(why.get('reason', ''))}</small></li>"
+            )
+    parts.append("</ul>")
+    return "".join(parts)
+
+
+def render_document(doc: Document, adjudication: dict[str, Any] | None = None, suggestions: dict[str, Any] | None = None) -> str:
+    """The review page of one document; with its ``adjudication`` record, the open items too; with
+    ``suggestions`` (a suggestions.json), those too, in their own style."""
     ann = doc.annotations
     names = _names(ann)
-    body = segments(doc.text, _pieces(ann, names))
+    extra = _suggestion_pieces(suggestions) if suggestions else []
+    body = segments(doc.text, [*_pieces(ann, names), *extra])
     main = (
         f"<p><a href='index.html'>All documents</a></p><h1>{e(doc.meta['title'])}</h1>"
         f"<p><small>{e(doc.id)} · {e(doc.meta['publisher'])} · {e(doc.meta['published'])} · split {e(doc.split)}</small></p>"
@@ -256,7 +302,10 @@ def render_document(doc: Document, adjudication: dict[str, Any] | None = None) -
         f"<p id='js-summary' data-expected='{len(ann['mentions'])}'></p>"
         f"<div class='text'>{body}</div>"
     )
-    return _page(doc.meta["title"], main, side_panel(ann) + adjudication_panel(adjudication))
+    aside = side_panel(ann) + adjudication_panel(adjudication)
+    if suggestions is None:
+        return _page(doc.meta["title"], main, aside)
+    return _page(doc.meta["title"], f"<style>{SUGGESTION_CSS}</style>{main}", aside + suggestion_panel(suggestions))
 
 
 def _diff_pieces(a: Annotations, b: Annotations) -> list[Piece]:

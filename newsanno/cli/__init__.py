@@ -32,6 +32,8 @@ SUBCOMMANDS: dict[str, str] = {
     "import": "convert annotations from brat or Label Studio into annotations.json",
     "export": "convert annotations to brat, spaCy DocBin or CoNLL BIO text",
     "fix-offsets": "rewrite span offsets from span texts where unambiguous",
+    "suggest": "propose annotations for a document into its suggestions.json (never gold)",
+    "accept": "move reviewed suggestions from suggestions.json into annotations.json",
     "versions": "list every release recorded in CHANGELOG.md and the release commits",
     "checkout": "write a release's dataset/ into a folder, verified against its SHA256SUMS",
 }

@@ -26,6 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--force", action="store_true", help="replace an existing --out that is not a dataset folder (a file, a foreign folder)")
     p.add_argument("--check", action="store_true", help="write nothing; exit 1 if --out is not what the raw corpus builds")
     p.add_argument("--format", choices=report.FORMATS, default="text", help="problem output format")
+    report.add_max_problems(p)
     p.add_argument(
         "--max-docs-per-shard",
         type=positive,
@@ -63,7 +64,7 @@ def _inputs(args: argparse.Namespace) -> dict[str, Any]:
 def _build(args: argparse.Namespace) -> int:
     with progress(args, 0, "build") as bar:
         result = build_dataset(args.raw, args.out, progress=bar, **_inputs(args))
-    report.emit(result.problems, args.format)
+    report.emit(report.dedupe(result.problems), args.format, max_problems=args.max_problems)
     if not result.ok:
         print(f"newsanno build: {result.errors} errors; {args.out} left unchanged", file=sys.stderr)
         return EXIT_INVALID
@@ -74,7 +75,7 @@ def _build(args: argparse.Namespace) -> int:
 def _check(args: argparse.Namespace) -> int:
     with progress(args, 0, "build") as bar:
         checked = check_dataset(args.raw, args.out, progress=bar, **_inputs(args))
-    report.emit(checked.build.problems, args.format)
+    report.emit(report.dedupe(checked.build.problems), args.format, max_problems=args.max_problems)
     if not checked.build.ok:
         return EXIT_INVALID
     for line in checked.differences:

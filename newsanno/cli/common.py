@@ -90,8 +90,10 @@ def require_raw(command: str, raw: Path) -> int | None:
     return EXIT_USAGE
 
 
-def finish(problems: list[Problem], documents: int, fmt: str) -> int:
-    """Print the problems and the summary line; the exit code they call for."""
-    report.emit(problems, fmt)
+def finish(problems: list[Problem], documents: int, fmt: str, max_problems: int = 0) -> int:
+    """Print the problems (each once; in text, at most ``max_problems`` per file) and the summary
+    line; the exit code they call for."""
+    problems = report.dedupe(problems)
+    report.emit(problems, fmt, max_problems=max_problems)
     print(report.summary(problems, documents), file=sys.stderr)
     return EXIT_INVALID if has_errors(problems) else EXIT_OK

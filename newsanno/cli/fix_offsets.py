@@ -61,7 +61,13 @@ def fix_folder(folder: Path, args: argparse.Namespace) -> int:
             detail = f"{bad.text!r} does not occur in text.txt (on grapheme boundaries)"
         else:
             places = ", ".join(f"{c}..{c + len(bad.text)}" for c in bad.candidates)
-            detail = f"{bad.text!r} occurs at {places}; none or several within {args.window} of the old start"
+            if bad.more:
+                places += f" ... and {bad.more} more"
+            if bad.inside is not None:
+                a, b = bad.inside
+                detail = f"{bad.text!r} occurs at {places}; the one chosen falls inside the longer mention at {a}..{b}"
+            else:
+                detail = f"{bad.text!r} occurs at {places}; none or several within {args.window} of the old start"
         print(f"{shown}: cannot fix {_label(bad.pointer, bad.annotation_id)} at {_offsets(bad.old)}: {detail}")
     return EXIT_INVALID if outcome.unfixable else EXIT_OK
 

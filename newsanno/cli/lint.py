@@ -22,6 +22,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="document folders (or files in them) inside --raw; default: all")
     p.add_argument("--strict", action="store_true", help="treat findings as errors (exit 1 if any)")
     p.add_argument("--format", choices=report.FORMATS, default="text", help="output format (default: text)")
+    report.add_max_problems(p)
     p.set_defaults(run=run)
 
 
@@ -34,4 +35,4 @@ def run(args: argparse.Namespace) -> int:
     problems = [p for p in problems if p.code.startswith(LINT_PREFIX) or p.severity == "error"]
     if args.strict:
         problems = promote(problems, LINT_PREFIX)
-    return finish(problems, documents, args.format)
+    return finish(problems, documents, args.format, args.max_problems)

@@ -15,6 +15,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_corpus_options(p)
     p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="document folders (or files in them) inside --raw; default: all")
     p.add_argument("--format", choices=report.FORMATS, default="text", help="output format (default: text)")
+    report.add_max_problems(p)
     p.set_defaults(run=run)
 
 
@@ -23,4 +24,4 @@ def run(args: argparse.Namespace) -> int:
         return refused
     with progress(args, 0, "validate") as bar:
         documents, problems = check_corpus(args.raw, args.paths, run_options(args), bar)
-    return finish(problems, documents, args.format)
+    return finish(problems, documents, args.format, args.max_problems)

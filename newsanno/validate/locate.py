@@ -14,6 +14,7 @@ import json
 import re
 
 from newsanno.problems import Problem
+from newsanno.validate import seek
 from newsanno.validate.pointers import child
 
 
@@ -107,7 +108,9 @@ def locate(problems: list[Problem], raw: bytes | None) -> list[Problem]:
     needs = [p for p in problems if p.line is None]
     if not needs or raw is None:
         return problems
-    positions = locate_all(raw.decode("utf-8"))
+    # Only the pointers that have problems are sought: a file with many broken annotations
+    # would otherwise pay for recording every value (see :mod:`~newsanno.validate.seek`).
+    positions = seek.locate(raw.decode("utf-8"), (p.pointer for p in needs))
     out = []
     for p in problems:
         if p.line is None:
@@ -115,6 +118,6 @@ def locate(problems: list[Problem], raw: bytes | None) -> list[Problem]:
             while ptr and ptr not in positions:
                 ptr = ptr.rsplit("/", 1)[0]
             line, col = positions.get(ptr, (None, None))
-            p = Problem(**{**p.to_dict(), "line": line, "column": col})
+            p = Problem(p.file, p.message, p.code, p.pointer, line, col, p.annotation_id, p.hint, p.severity)
         out.append(p)
     return out

@@ -16,6 +16,7 @@ from newsanno import schema
 from newsanno.model import Annotations
 from newsanno.problems import Problem
 from newsanno.validate.rule import ITEM, LAYER, REFS, Order, Rule, Scope, layer_index
+from newsanno.validate.spanhint import occurs_hint
 
 _GRAPHEME = regex.compile(r"\X")
 _NON_ASCII = regex.compile(r"[^\x00-\x7f]+")
@@ -65,7 +66,12 @@ def span_problems(
         kind = "zero-length" if end == start else "reversed"
         return [
             Problem(
-                shown, f"{kind} span: start {start} is not before end {end}", "span.order", pointer=f"{where}/end", annotation_id=ann_id
+                shown,
+                f"{kind} span: start {start} is not before end {end}",
+                "span.order",
+                pointer=f"{where}/end",
+                annotation_id=ann_id,
+                hint=occurs_hint(text, said, start),
             )
         ]
     if end > len(text):
@@ -103,29 +109,9 @@ def span_problems(
             "span.text",
             pointer=f"{where}/start",
             annotation_id=ann_id,
-            hint=_elsewhere(text, said, start, end),
+            hint=occurs_hint(text, said, start),
         )
     ]
-
-
-def _elsewhere(text: str, said: str, start: int, end: int) -> str | None:
-    """A hint naming the nearest places where a span's ``text`` does occur."""
-    # Search a window around the span first: a whole-text search per bad span is quadratic
-    # when tens of thousands of spans are off by one.
-    lo = max(0, start - 2000)
-    positions = [lo + p for p in _occurrences(text[lo : end + 2000], said)] or _occurrences(text, said)[:100]
-    if not positions:
-        return None
-    nearest = sorted(positions, key=lambda p: abs(p - start))[:3]
-    return f"{said!r} occurs at {', '.join(f'{p}..{p + len(said)}' for p in nearest)}"
-
-
-def _occurrences(text: str, needle: str) -> list[int]:
-    found, i = [], text.find(needle)
-    while i != -1 and len(found) < 10_000:
-        found.append(i)
-        i = text.find(needle, i + 1)
-    return found
 
 
 def _offsets_clean(ann: Annotations, text: str) -> bool:
