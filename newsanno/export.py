@@ -1,4 +1,4 @@
-"""Exporting validated documents for annotation tools and trainers: brat, spaCy DocBin, CoNLL.
+"""Exporting validated documents for annotation tools and trainers: brat, Label Studio, spaCy DocBin, CoNLL.
 
 :func:`export_documents` reads and validates the chosen documents, converts them with the
 pure converters of :mod:`newsanno.convert`, checks that the output path may be written
@@ -18,7 +18,7 @@ from newsanno.model import Document
 from newsanno.problems import Problem, has_errors
 from newsanno.validate import load_document
 
-FORMATS = ("brat", "spacy", "conll")
+FORMATS = ("brat", "labelstudio", "spacy", "conll")
 
 
 def _is_docbin(path: Path) -> bool:
@@ -34,6 +34,7 @@ def _is_docbin(path: Path) -> bool:
 # What each format writes, and how an earlier output of it is recognised.
 OUTPUTS = {
     "brat": guard.Output("brat folder", folder=True, marker=guard.has_file("annotation.conf")),
+    "labelstudio": guard.Output("Label Studio folder", folder=True, marker=guard.has_file("labeling-config.xml")),
     "spacy": guard.Output("spaCy DocBin file", folder=False, marker=_is_docbin),
     "conll": guard.Output("CoNLL file", folder=False, marker=guard.starts_with(b"-DOCSTART-")),
 }
@@ -79,9 +80,13 @@ def _brat_files(documents: list[Document], out: Path, problems: list[Problem]) -
     return files
 
 
-def _files(fmt: str, documents: list[Document], out: Path, problems: list[Problem]) -> dict[Path, bytes]:
+def _files(fmt: str, raw: Path, documents: list[Document], out: Path, problems: list[Problem]) -> dict[Path, bytes]:
     if fmt == "brat":
         return _brat_files(documents, out, problems)
+    if fmt == "labelstudio":
+        from newsanno.labelstudio_project import project_files
+
+        return project_files(raw, documents, out, problems)
     rows = _ner_rows(documents, problems)
     if fmt == "spacy":
         from newsanno.convert import spacy_docbin
@@ -109,7 +114,7 @@ def export_documents(
             documents.append(doc)
     if has_errors(result.problems):
         return result
-    files = _files(fmt, documents, out, result.problems)
+    files = _files(fmt, raw, documents, out, result.problems)
     if has_errors(result.problems):
         return result
     if OUTPUTS[fmt].folder and out.exists() and not out.is_dir():

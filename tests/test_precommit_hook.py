@@ -37,6 +37,10 @@ def git(repo: Path, *args: str, env: dict[str, str]) -> subprocess.CompletedProc
 
 @pytest.fixture
 def env(tmp_path: Path) -> dict[str, str]:
+    return clean_env(tmp_path)
+
+
+def clean_env(tmp_path: Path) -> dict[str, str]:
     """A clean git configuration (no global hooksPath or signing of the machine) and a private pre-commit home."""
     gitconfig = tmp_path / "gitconfig"
     gitconfig.write_text("[user]\n\tname = Test Contributor\n\temail = contributor@example.org\n[commit]\n\tgpgsign = false\n")
@@ -92,17 +96,26 @@ def assert_valid_passes_and_broken_offset_is_blocked(repo: Path, env: dict[str, 
     assert head[0] == "add alpha", "the broken commit was not blocked"
 
 
-def test_repository_config_validates_changed_documents(tmp_path: Path, env: dict[str, str]) -> None:
-    repo = tmp_path / "checkout"
-    repo.mkdir()
-    snapshot_worktree(repo, env)
-    # `newsanno` on PATH is this checkout, whatever else is installed (an editable install may point elsewhere).
+def this_checkout_on_path(tmp_path: Path, env: dict[str, str]) -> dict[str, str]:
+    """``env`` with ``newsanno`` running this checkout, whatever else is installed (an editable
+    install may point elsewhere), and ``python`` being the interpreter running the tests."""
     bin_dir = tmp_path / "bin"
     bin_dir.mkdir()
     shim = bin_dir / "newsanno"
     shim.write_text(f"#!{sys.executable}\nimport sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom newsanno.cli import main\nsys.exit(main())\n")
     shim.chmod(0o755)
-    env = {**env, "PATH": f"{bin_dir}{os.pathsep}{env['PATH']}"}
+    (bin_dir / "python").symlink_to(sys.executable)
+    return {**env, "PATH": f"{bin_dir}{os.pathsep}{env['PATH']}"}
+
+
+def test_repository_config_validates_changed_documents(tmp_path: Path, env: dict[str, str]) -> None:
+    repo = tmp_path / "checkout"
+    repo.mkdir()
+    snapshot_worktree(repo, env)
+    env = this_checkout_on_path(tmp_path, env)
+    # This test is about validation; regenerating dataset/ and docs/review is the walk-through's
+    # (tests/test_contribution_walkthrough.py).
+    env["SKIP"] = "newsanno-build,newsanno-render"
     pre_commit_install(repo, env)
 
     assert_valid_passes_and_broken_offset_is_blocked(repo, env)

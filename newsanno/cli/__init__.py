@@ -30,7 +30,7 @@ SUBCOMMANDS: dict[str, str] = {
     "diff": "semantic diff between two revisions",
     "release": "make a versioned release (commit + tag, optionally push)",
     "import": "convert annotations from brat or Label Studio into annotations.json",
-    "export": "convert annotations to brat, spaCy DocBin or CoNLL BIO text",
+    "export": "convert annotations to brat, Label Studio, spaCy DocBin or CoNLL BIO text",
     "fix-offsets": "rewrite span offsets from span texts where unambiguous",
     "suggest": "propose annotations for a document into its suggestions.json (never gold)",
     "accept": "move reviewed suggestions from suggestions.json into annotations.json",
