@@ -202,9 +202,9 @@ def test_refuses_lint_findings(clone: Path) -> None:
 class StandInHub:
     """A loopback stand-in for the Hub API: answers the calls huggingface_hub makes and records them."""
 
-    def __init__(self, *, fail_commit: bool = False) -> None:
+    def __init__(self, *, fail_commit: int | None = None) -> None:
         self.calls: list[dict[str, Any]] = []
-        self.fail_commit = fail_commit  # answer the upload's commit call with a server error
+        self.fail_commit = fail_commit  # answer the upload's commit call with this HTTP status
         hub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -235,7 +235,7 @@ class StandInHub:
                     files = json.loads(raw)["files"]
                     self._reply(200, {"files": [{"path": f["path"], "uploadMode": "regular", "shouldIgnore": False} for f in files]})
                 elif "/commit/" in path and hub.fail_commit:
-                    self._reply(500, {"error": "stand-in hub: internal error"})
+                    self._reply(hub.fail_commit, {"error": "stand-in hub: refused"})
                 elif "/commit/" in path:
                     repo_id = path.split("/api/datasets/")[1].split("/commit/")[0]
                     self._reply(200, {"commitUrl": f"{base}/datasets/{repo_id}/commit/{'c' * 40}", "commitOid": "c" * 40, "success": True})

@@ -14,10 +14,13 @@ import subprocess
 from pathlib import Path
 
 import pytest
+import test_release
 from conftest import FIXTURES, dump, run_cli, write_document
-from test_release import StandInHub, base, clone, cli, git  # noqa: F401  (fixtures used by name)
+from test_release import StandInHub, cli, git
 
 from newsanno import checksums, release
+
+base, clone = test_release.base, test_release.clone  # the fixtures: a built fixture corpus, a fresh clone of it
 
 BAD_VERSIONS = ["01.0.0", "1.00.0", "1.0.0\n", " 1.0.0", "\u0661.\u0660.\u0660", "1.0", "v1.0.0", "1.0.0-rc.1"]
 BAD_DATES = ["2026-02-30", "2026-13-01", "\u0662\u0660\u0662\u0666-01-01", "2026-01-01\n", "2026-1-1", "20260101", "2026-W01-1"]
@@ -100,7 +103,7 @@ def test_failed_tag_after_the_commit_is_rolled_back(clone: Path) -> None:
     assert "git tag" in message and "reset the release commit" in message
     assert state(clone) == before
     lock.unlink()
-    assert not git(clone, "log", "--all", "--format=%s", "--grep=^Release v1.0.0$", "HEAD").strip()
+    assert not git(clone, "log", "--format=%s", "--grep=^Release v1.0.0$", "HEAD").strip()
 
 
 def test_failed_push_says_what_completed_and_how_to_undo(clone: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -109,7 +112,8 @@ def test_failed_push_says_what_completed_and_how_to_undo(clone: Path, monkeypatc
 
     # conftest sets HF_HUB_OFFLINE before huggingface_hub is imported; this test talks to a loopback Hub.
     monkeypatch.setattr(constants, "HF_HUB_OFFLINE", False)
-    with StandInHub(fail_commit=True) as hub:
+    # A refusal (403), not a 5xx, which huggingface_hub retries with backoff for minutes.
+    with StandInHub(fail_commit=403) as hub:
         monkeypatch.setenv("HF_TOKEN", "hf_standin")
         monkeypatch.setenv("HF_ENDPOINT", f"http://127.0.0.1:{hub.port}")
         monkeypatch.setenv("HF_HUB_DISABLE_XET", "1")
