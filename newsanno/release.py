@@ -141,7 +141,7 @@ def _last_release(repo: Path, wanted: history.Version) -> history.Release | None
     try:
         highest = history.highest_recorded(repo)
         found = [r for r in history.releases(repo) if r.commit]
-    except history.HistoryError as exc:
+    except (history.HistoryError, OSError, UnicodeDecodeError) as exc:  # CHANGELOG.md/pyproject.toml are read as UTF-8
         raise Refused(f"reading the release history failed: {exc}") from None
     if highest is not None and wanted <= highest[0]:
         shown = history.format_version(wanted)
