@@ -13,11 +13,10 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsanno import checksums
+from newsanno import checksums, revisions
 
 Version = tuple[int, int, int]
 
@@ -61,10 +60,11 @@ class Release:
 
 def git(repo: Path, *args: str, binary: bool = False) -> str:
     """Run git in ``repo``; a failure raises :class:`HistoryError` with git's own message."""
-    result = subprocess.run(["git", *args], cwd=repo, capture_output=True)
-    if result.returncode != 0:
-        raise HistoryError(result.stderr.decode("utf-8", "replace").strip() or f"git {' '.join(args)} failed")
-    return result.stdout if binary else result.stdout.decode("utf-8")  # type: ignore[return-value]
+    try:
+        out = revisions.git_bytes(repo, *args)  # the package's one way of running git
+    except revisions.RevisionError as exc:
+        raise HistoryError(str(exc)) from None
+    return out if binary else out.decode("utf-8")  # type: ignore[return-value]
 
 
 def changelog_versions(changelog: str) -> dict[Version, str]:
