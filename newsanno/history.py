@@ -132,13 +132,22 @@ def releases(repo: Path) -> list[Release]:
 
 
 def highest_recorded(repo: Path) -> tuple[Version, str] | None:
-    """The greatest version that tags, CHANGELOG.md or pyproject.toml record, and where it was found."""
-    candidates = [(r.version, "a tag" if r.tagged else "CHANGELOG.md" if r.date else "a release commit") for r in releases(repo)]
+    """The greatest version that tags, release commits, CHANGELOG.md or pyproject.toml record, and every place recording it."""
+    places: dict[Version, list[str]] = {}
+    for r in releases(repo):
+        where = places.setdefault(r.version, [])
+        if r.tagged or r.commit:
+            where.append("a tag" if r.tagged else "a release commit")
+        if r.date:
+            where.append("CHANGELOG.md")
     pyproject = repo / "pyproject.toml"
     current = project_version(pyproject.read_text(encoding="utf-8")) if pyproject.is_file() else None
     if current is not None:
-        candidates.append((current, "pyproject.toml"))
-    return max(candidates, default=None)
+        places.setdefault(current, []).append("pyproject.toml")
+    if not places:
+        return None
+    top = max(places)
+    return top, ", ".join(places[top])
 
 
 def resolve(repo: Path, rev: str) -> str:

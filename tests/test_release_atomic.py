@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 import test_release
-from conftest import FIXTURES, dump, run_cli, write_document
+from conftest import FIXTURES, ROOT, dump, run_cli, write_document
 from test_release import StandInHub, cli, git
 
 from newsanno import checksums, release
@@ -76,6 +76,19 @@ def test_tagless_clone_refuses_a_version_its_changelog_records(clone: Path) -> N
         with pytest.raises(release.Refused, match=r"not greater than the last release v1\.0\.0 \(recorded in CHANGELOG\.md\)"):
             release.make_release(clone, version, date="2026-01-01")
     assert state(clone) == before
+
+
+def test_a_tagless_clone_of_this_repository_refuses_its_own_release_again(tmp_path: Path) -> None:
+    repo = tmp_path / "notags"
+    git(ROOT, "clone", "-q", "--no-tags", str(ROOT), str(repo))
+    assert git(repo, "tag", "--list") == ""
+    before = state(repo)
+    with pytest.raises(release.Refused) as refused:
+        release.make_release(repo, "1.0.0", date="2026-01-01")
+    message = str(refused.value)
+    assert "VERSION 1.0.0 is not greater than the last release v" in message
+    assert "a release commit, CHANGELOG.md, pyproject.toml" in message  # every record of it, none of them a tag
+    assert state(repo) == before
 
 
 def test_rejected_commit_restores_files_index_and_head(clone: Path) -> None:
