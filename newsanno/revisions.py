@@ -139,5 +139,5 @@ def snapshot(repo: Path, rev: str) -> Snapshot:
     errors = [p for p in problems if p.severity == "error"]
     if has_errors(errors):
         files = sorted({p.file for p in errors})
-        raise InvalidRevision(f"{rev}: {len(files)} invalid files ({len(errors)} problems), e.g. {files[0]}", errors)
+        raise InvalidRevision(f"{rev} does not validate: {len(errors)} problem(s) in {len(files)} file(s), e.g. {files[0]}", errors)
     return Snapshot(documents=documents, schemas=schemas, columns=columns)
