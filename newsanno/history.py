@@ -13,11 +13,10 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-import subprocess
 from dataclasses import dataclass
 from pathlib import Path
 
-from newsanno import checksums
+from newsanno import checksums, revisions
 
 Version = tuple[int, int, int]
 
@@ -61,10 +60,11 @@ class Release:
 
 def git(repo: Path, *args: str, binary: bool = False) -> str:
     """Run git in ``repo``; a failure raises :class:`HistoryError` with git's own message."""
-    result = subprocess.run(["git", *args], cwd=repo, capture_output=True)
-    if result.returncode != 0:
-        raise HistoryError(result.stderr.decode("utf-8", "replace").strip() or f"git {' '.join(args)} failed")
-    return result.stdout if binary else result.stdout.decode("utf-8")  # type: ignore[return-value]
+    try:
+        out = revisions.git_bytes(repo, *args)  # the package's one way of running git
+    except revisions.RevisionError as exc:
+        raise HistoryError(str(exc)) from None
+    return out if binary else out.decode("utf-8")  # type: ignore[return-value]
 
 
 def changelog_versions(changelog: str) -> dict[Version, str]:
@@ -132,13 +132,22 @@ def releases(repo: Path) -> list[Release]:
 
 
 def highest_recorded(repo: Path) -> tuple[Version, str] | None:
-    """The greatest version that tags, CHANGELOG.md or pyproject.toml record, and where it was found."""
-    candidates = [(r.version, "a tag" if r.tagged else "CHANGELOG.md" if r.date else "a release commit") for r in releases(repo)]
+    """The greatest version that tags, release commits, CHANGELOG.md or pyproject.toml record, and every place recording it."""
+    places: dict[Version, list[str]] = {}
+    for r in releases(repo):
+        where = places.setdefault(r.version, [])
+        if r.tagged or r.commit:
+            where.append("a tag" if r.tagged else "a release commit")
+        if r.date:
+            where.append("CHANGELOG.md")
     pyproject = repo / "pyproject.toml"
     current = project_version(pyproject.read_text(encoding="utf-8")) if pyproject.is_file() else None
     if current is not None:
-        candidates.append((current, "pyproject.toml"))
-    return max(candidates, default=None)
+        places.setdefault(current, []).append("pyproject.toml")
+    if not places:
+        return None
+    top = max(places)
+    return top, ", ".join(places[top])
 
 
 def resolve(repo: Path, rev: str) -> str:

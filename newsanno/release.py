@@ -1,8 +1,12 @@
 """Releases: the refusal checks, the steps (version, changelog, rebuild, commit, tag) and the Hub push.
 
-The text helpers (version numbers, the bump they give, the CHANGELOG entry) are pure text in,
-text out; :func:`make_release` runs the whole release on a git checkout, building the dataset
-in this process through :func:`newsanno.build.build_dataset` with the new version.
+Every argument and precondition is checked before anything is written
+(:mod:`newsanno.release_args`, :func:`preflight`).  The local steps are all-or-nothing: when
+one fails, pyproject.toml, CHANGELOG.md, dataset/, the index, HEAD and the tags are put back
+as they were.  The push comes after the local commit and tag and cannot be undone remotely,
+so a failed push says which steps completed and how to retry or undo them.  The previous
+release is found through :mod:`newsanno.history` (tag or release commit), so a copy without
+tags behaves like one with them.
 """
 
 from __future__ import annotations
@@ -12,32 +16,18 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsanno import checksums, corpus, revisions
+from newsanno import checksums, corpus, history, revisions
 from newsanno import diff as semantic
 from newsanno.build import BuildOptions, RunOptions, build_dataset, check_dataset
 from newsanno.build.pipeline import check
 from newsanno.lint import LINT_PREFIX
 from newsanno.problems import Problem, has_errors, promote
+from newsanno.release_args import ReleaseArgumentError, check_arguments
 from newsanno.version import project_version
 
-_VERSION = re.compile(r"(\d+)\.(\d+)\.(\d+)")
 _PROJECT_VERSION = re.compile(r'(?m)^(version\s*=\s*")([^"]*)(")')
 _UNRELEASED = re.compile(r"(?m)^## \[Unreleased\][^\n]*\n")
-
-
-def parse_version(text: str) -> tuple[int, int, int] | None:
-    """(major, minor, patch) of ``X.Y.Z``; None for anything else."""
-    match = _VERSION.fullmatch(text.strip())
-    return (int(match[1]), int(match[2]), int(match[3])) if match else None
-
-
-def latest_tag(tags: list[str]) -> tuple[str, tuple[int, int, int]] | None:
-    """The greatest ``vX.Y.Z`` tag and its version."""
-    versions = [(v, tag) for tag in tags if tag.startswith("v") and (v := parse_version(tag[1:])) is not None]
-    if not versions:
-        return None
-    best = max(versions)
-    return best[1], best[0]
+RELEASE_FILES = ("pyproject.toml", "CHANGELOG.md", "dataset")
 
 
 def bump_of(old: tuple[int, int, int], new: tuple[int, int, int]) -> str:
@@ -146,55 +136,132 @@ def _check_fresh(repo: Path) -> None:
         raise Refused(f"dataset/ is stale ({len(stale)} files differ, e.g. {stale[0]}); run: python build.py, and commit")
 
 
-def preflight(repo: Path, version: str) -> tuple[str | None, semantic.Diff]:
-    """Every refusal check; returns the last release tag and the diff against it."""
-    wanted = parse_version(version)
-    if wanted is None:
-        raise Refused(f"VERSION {version!r} is not X.Y.Z")
+def _last_release(repo: Path, wanted: history.Version) -> history.Release | None:
+    """Refuse ``wanted`` unless it is above every recorded version; the last release with a commit."""
+    try:
+        highest = history.highest_recorded(repo)
+        found = [r for r in history.releases(repo) if r.commit]
+    except (history.HistoryError, OSError, UnicodeDecodeError) as exc:  # CHANGELOG.md/pyproject.toml are read as UTF-8
+        raise Refused(f"reading the release history failed: {exc}") from None
+    if highest is not None and wanted <= highest[0]:
+        shown = history.format_version(wanted)
+        raise Refused(
+            f"VERSION {shown} is not greater than the last release v{history.format_version(highest[0])} (recorded in {highest[1]})"
+        )
+    return max(found, key=lambda r: r.version, default=None)
+
+
+def _snapshot(repo: Path, rev: str) -> semantic.Snapshot:
+    try:
+        return revisions.snapshot(repo, rev)
+    except revisions.InvalidRevision as exc:
+        raise Refused(str(exc), exc.problems) from None
+    except revisions.RevisionError as exc:
+        raise Refused(f"reading {rev} failed: {exc}") from None
+
+
+def preflight(repo: Path, wanted: history.Version) -> tuple[str | None, semantic.Diff]:
+    """Every refusal check of the repository; returns the last release's name and the diff against it."""
     dirty = _git(repo, "status", "--porcelain")
     if dirty.strip():
         raise Refused(f"the working tree is dirty; commit or stash first:\n{dirty.rstrip()}")
-    last = latest_tag(_git(repo, "tag", "--list", "v*").split())
-    if last is not None and wanted <= last[1]:
-        raise Refused(f"VERSION {version} is not greater than the last release {last[0]}")
+    last = _last_release(repo, wanted)
     _check_valid(repo)
     _check_fresh(repo)
+    current = _snapshot(repo, revisions.WORKTREE)
     if last is None:
         # The first release: everything is new, so count it against an empty corpus; no bump rule applies.
-        return None, semantic.diff(semantic.Snapshot(documents={}), revisions.snapshot(repo, revisions.WORKTREE))
-    change = semantic.diff(revisions.snapshot(repo, last[0]), revisions.snapshot(repo, revisions.WORKTREE))
+        return None, semantic.diff(semantic.Snapshot(documents={}), current)
+    change = semantic.diff(_snapshot(repo, last.commit or ""), current)
     needed = change.required_bump()
-    given = bump_of(last[1], wanted)
+    given = bump_of(last.version, wanted)
     if needed is not None and semantic.BUMPS.index(needed) > semantic.BUMPS.index(given):
         raise Refused(
-            f"the changes since {last[0]} need a {needed} bump, but {version} is a {given} bump; see: newsanno diff {last[0]} WORKTREE"
+            f"the changes since {last.name} need a {needed} bump, but {history.format_version(wanted)} is a {given} bump; "
+            f"see: newsanno diff {last.name} WORKTREE"
         )
-    return last[0], change
+    return last.name, change
 
 
 def _rebuild(repo: Path, version: str, changelog: str) -> None:
-    """Build dataset/ in this process with the new version; restore the edited files if it fails."""
+    """Build dataset/ in this process with the new version (the build swaps dataset/ in only when it succeeds)."""
     built = build_dataset(
         repo / "raw", repo / "dataset", card=_text(repo / "CARD.md"), changelog=changelog, options=_options(repo, version)
     )
     if not built.ok:
-        _git(repo, "checkout", "--", "pyproject.toml", "CHANGELOG.md")
-        raise Refused("the rebuild failed; pyproject.toml and CHANGELOG.md restored", built.problems)
+        raise Refused("the rebuild failed", built.problems)
     bad = checksums.verify(repo / "dataset")
     if bad:
         raise Refused(f"the rebuilt dataset does not verify: {bad[0]}")
+
+
+def _files(folder: Path) -> set[Path]:
+    return {p for p in folder.rglob("*") if p.is_file() or p.is_symlink()} if folder.is_dir() else set()
+
+
+class _Undo:
+    """What the local steps change, recorded before them, and how to put it back."""
+
+    def __init__(self, repo: Path, tag: str) -> None:
+        self.repo, self.tag = repo, tag
+        self.head = _git(repo, "rev-parse", "--verify", "HEAD").strip()
+        self.dataset = _files(repo / "dataset")
+        self.tagged = False
+
+    def restore(self) -> str:
+        """Put the files, the index, HEAD and the tags back; what was done (or what to run by hand)."""
+        steps = []
+        try:
+            if self.tagged:
+                revisions.git(self.repo, "tag", "-d", self.tag)
+                steps.append(f"deleted tag {self.tag}")
+            if _git(self.repo, "rev-parse", "--verify", "HEAD").strip() != self.head:
+                revisions.git(self.repo, "reset", "-q", "--soft", self.head)
+                steps.append(f"reset the release commit (HEAD is {self.head[:12]} again)")
+            revisions.git(self.repo, "reset", "-q", self.head, "--", *RELEASE_FILES)
+            revisions.git(self.repo, "checkout", self.head, "--", *RELEASE_FILES)
+            for path in sorted(_files(self.repo / "dataset") - self.dataset, reverse=True):
+                path.unlink()  # only files the release created; a file that was there before is git's to restore
+            for folder in sorted((p for p in (self.repo / "dataset").rglob("*") if p.is_dir()), reverse=True):
+                if not any(folder.iterdir()):
+                    folder.rmdir()
+            steps.append("restored " + ", ".join(RELEASE_FILES))
+        except (revisions.RevisionError, Refused, OSError) as exc:
+            return (
+                f"restoring failed ({exc}); put it back by hand: git tag -d {self.tag} (if it exists); "
+                f"git reset --hard {self.head}; git clean -fd -- dataset"
+            )
+        return "; ".join(steps)
+
+
+def _local_steps(repo: Path, version: str, entry: str, changelog: str, undo: _Undo) -> None:
+    """Version, changelog, rebuild, commit and tag: each may fail, and the caller then restores."""
+    tag = f"v{version}"
+    pyproject = repo / "pyproject.toml"
+    pyproject.write_text(set_version(pyproject.read_text(encoding="utf-8"), version), encoding="utf-8")
+    changelog = add_entry(changelog, entry)
+    (repo / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
+    _rebuild(repo, version, changelog)
+    _git(repo, "add", "--", *RELEASE_FILES)
+    _git(repo, "commit", "-q", "-m", f"Release {tag}")
+    _git(repo, "tag", "-a", tag, "-m", f"newsanno {version}\n\n{entry}")
+    undo.tagged = True
 
 
 def make_release(repo: Path, version: str, *, date: str, dry_run: bool = False, push_to: str | None = None) -> ReleaseResult:
     """Check, version, changelog, rebuild, commit and tag ``repo``; then push to the Hub repo ``push_to``.
 
     ``dry_run`` checks everything and lists the steps without changing anything.  Raises
-    :class:`Refused` when a check or step fails.
+    :class:`Refused` when a check or step fails; a failed local step leaves the repository
+    as it was.
     """
-    last, change = preflight(repo, version)
+    try:
+        wanted = check_arguments(version, date, push_to)
+    except ReleaseArgumentError as exc:
+        raise Refused(str(exc)) from None
+    last, change = preflight(repo, wanted)
     counts = change.counts()
-    pyproject, changelog_path = repo / "pyproject.toml", repo / "CHANGELOG.md"
-    changelog = _text(changelog_path)
+    changelog = _text(repo / "CHANGELOG.md")
     entry = changelog_entry(version, date, counts, unreleased_notes(changelog))
     tag = f"v{version}"
     steps = [
@@ -206,21 +273,29 @@ def make_release(repo: Path, version: str, *, date: str, dry_run: bool = False, 
     ]
     result = ReleaseResult(steps=[f"{'dry-run' if dry_run else 'done'}: {step}" for step in steps])
     if not dry_run:
-        pyproject.write_text(set_version(pyproject.read_text(encoding="utf-8"), version), encoding="utf-8")
-        changelog = add_entry(changelog, entry)
-        changelog_path.write_text(changelog, encoding="utf-8")
-        _rebuild(repo, version, changelog)
-        _git(repo, "add", "--", "pyproject.toml", "CHANGELOG.md", "dataset")
-        _git(repo, "commit", "-q", "-m", f"Release {tag}")
-        _git(repo, "tag", "-a", tag, "-m", f"newsanno {version}\n\n{entry}")
+        undo = _Undo(repo, tag)
+        try:
+            _local_steps(repo, version, entry, changelog, undo)
+        except Exception as exc:  # any failure, ours or a library's: put everything back, then say what failed
+            restored = undo.restore()
+            problems = exc.problems if isinstance(exc, Refused) else []
+            raise Refused(f"{exc}; nothing was released: {restored}", problems) from None
+        except BaseException:  # an interrupt: put back, and let it stop the program
+            undo.restore()
+            raise
     if push_to:
-        result.hub = push(repo / "dataset", push_to, version, dry_run=dry_run)
+        result.hub = push(repo, push_to, version, dry_run=dry_run)
     return result
 
 
-def push(dataset: Path, repo_id: str, version: str, dry_run: bool) -> list[str]:
-    """Upload dataset/ to the Hub and tag the commit that upload made; the operations, one line each."""
+def push(repo: Path, repo_id: str, version: str, dry_run: bool) -> list[str]:
+    """Upload dataset/ to the Hub and tag the commit that upload made; the operations, one line each.
+
+    A failure is refused with the steps that completed: the local release stays (it is
+    complete and correct), and the message says how to retry the push or undo the release.
+    """
     tag = f"v{version}"
+    dataset = repo / "dataset"
     endpoint = os.environ.get("HF_ENDPOINT") or None
     lines = [
         f"hub: create_repo({repo_id!r}, repo_type='dataset', exist_ok=True) at {endpoint or 'the default endpoint'}",
@@ -232,7 +307,25 @@ def push(dataset: Path, repo_id: str, version: str, dry_run: bool) -> list[str]:
     from huggingface_hub import HfApi
 
     api = HfApi(endpoint=endpoint)
-    api.create_repo(repo_id, repo_type="dataset", exist_ok=True)
-    commit = api.upload_folder(folder_path=str(dataset), repo_id=repo_id, repo_type="dataset", commit_message=f"Release {tag}")
-    api.create_tag(repo_id, tag=tag, revision=commit.oid, repo_type="dataset", tag_message=f"newsanno {version}")
+    head, parent = _git(repo, "rev-parse", "HEAD", "HEAD~1").split()
+    local = f"the local release is complete (commit {head[:12]} 'Release {tag}', tag {tag})"
+    undo = f"to undo the local release instead: git tag -d {tag} && git reset --hard {parent[:12]}"
+    retry_upload = f"hf upload {repo_id} {dataset} . --repo-type dataset --commit-message 'Release {tag}'"
+    try:
+        api.create_repo(repo_id, repo_type="dataset", exist_ok=True)
+    except Exception as exc:
+        raise Refused(f"{local}; the push failed at create_repo, nothing was sent: {exc}; retry: {retry_upload}; {undo}") from None
+    try:
+        commit = api.upload_folder(folder_path=str(dataset), repo_id=repo_id, repo_type="dataset", commit_message=f"Release {tag}")
+    except Exception as exc:
+        raise Refused(
+            f"{local}; the Hub repo {repo_id} exists; the push failed at upload_folder: {exc}; retry: {retry_upload}; {undo}"
+        ) from None
+    try:
+        api.create_tag(repo_id, tag=tag, revision=commit.oid, repo_type="dataset", tag_message=f"newsanno {version}")
+    except Exception as exc:
+        retry_tag = f"hf repos tag create {repo_id} {tag} --repo-type dataset --revision {commit.oid}"
+        raise Refused(
+            f"{local}; uploaded to {repo_id} as commit {commit.oid}, but create_tag failed: {exc}; retry: {retry_tag}; {undo}"
+        ) from None
     return [*lines, f"hub: uploaded {repo_id} commit {commit.oid}, tagged {tag}"]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -46,6 +47,11 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     git(repo, "config", "user.email", "release@test.invalid")
     for tag in git(repo, "tag", "--list").split():
         git(repo, "tag", "-d", tag)  # the clone's history may carry real releases; these tests start from none
+    # ...and so may its commits ("Release vX.Y.Z"), CHANGELOG.md and pyproject.toml: a history of one
+    # commit at version 0.0.0 records no release anywhere.
+    git(repo, "checkout", "-q", "--orphan", "fixture")
+    pyproject = repo / "pyproject.toml"
+    pyproject.write_text(re.sub(r'(?m)^version = ".*"$', 'version = "0.0.0"', pyproject.read_text(encoding="utf-8"), count=1))
     shutil.rmtree(repo / "raw")
     for make, split in FIXTURES.values():
         write_document(repo / "raw", make(), split)
@@ -147,7 +153,7 @@ def test_refuses_version_not_greater_than_last_release(clone: Path) -> None:
     head = git(clone, "rev-parse", "HEAD")
     for version in ("1.2.0", "1.1.9"):
         result = cli(clone, "release", version)
-        assert result.returncode == 1 and "not greater than the last release v1.2.0" in result.stderr
+        assert result.returncode == 1 and "not greater than the last release v1.2.0 (recorded in a tag)" in result.stderr
     assert git(clone, "rev-parse", "HEAD") == head
 
 
@@ -196,8 +202,9 @@ def test_refuses_lint_findings(clone: Path) -> None:
 class StandInHub:
     """A loopback stand-in for the Hub API: answers the calls huggingface_hub makes and records them."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, fail_commit: int | None = None) -> None:
         self.calls: list[dict[str, Any]] = []
+        self.fail_commit = fail_commit  # answer the upload's commit call with this HTTP status
         hub = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -227,6 +234,8 @@ class StandInHub:
                 elif "/preupload/" in path:
                     files = json.loads(raw)["files"]
                     self._reply(200, {"files": [{"path": f["path"], "uploadMode": "regular", "shouldIgnore": False} for f in files]})
+                elif "/commit/" in path and hub.fail_commit:
+                    self._reply(hub.fail_commit, {"error": "stand-in hub: refused"})
                 elif "/commit/" in path:
                     repo_id = path.split("/api/datasets/")[1].split("/commit/")[0]
                     self._reply(200, {"commitUrl": f"{base}/datasets/{repo_id}/commit/{'c' * 40}", "commitOid": "c" * 40, "success": True})

@@ -1,4 +1,8 @@
-"""``newsanno diff REV_A REV_B``: what changed in the dataset between two git revisions (or WORKTREE)."""
+"""``newsanno diff REV_A REV_B``: what changed in the dataset between two git revisions (or WORKTREE).
+
+A release ``vX.Y.Z`` resolves through its tag or, on a copy without tags, its release commit;
+each revision's documents go through the validator first, and an invalid one is refused.
+"""
 
 from __future__ import annotations
 
@@ -8,14 +12,14 @@ import sys
 from pathlib import Path
 
 from newsanno import diff as semantic
-from newsanno import revisions
-from newsanno.cli import EXIT_OK, EXIT_USAGE, SUBCOMMANDS
+from newsanno import history, revisions
+from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("diff", help=SUBCOMMANDS["diff"], description=__doc__)
-    p.add_argument("old", metavar="REV_A", help="git revision (tag, commit) or WORKTREE")
-    p.add_argument("new", metavar="REV_B", help="git revision (tag, commit) or WORKTREE")
+    p.add_argument("old", metavar="REV_A", help="a release vX.Y.Z, a git revision (tag, commit) or WORKTREE")
+    p.add_argument("new", metavar="REV_B", help="a release vX.Y.Z, a git revision (tag, commit) or WORKTREE")
     p.add_argument("--repo", type=Path, default=Path("."), help="git checkout (default: .)")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.set_defaults(run=run)
@@ -23,9 +27,13 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 def run(args: argparse.Namespace) -> int:
     try:
-        old = revisions.snapshot(args.repo, args.old)
-        new = revisions.snapshot(args.repo, args.new)
-    except (revisions.RevisionError, ValueError) as exc:
+        old = revisions.snapshot(args.repo, history.resolve(args.repo, args.old))
+        new = revisions.snapshot(args.repo, history.resolve(args.repo, args.new))
+    except revisions.InvalidRevision as exc:
+        report.emit(exc.problems, "text", sys.stderr)
+        print(f"newsanno diff: refused: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except (revisions.RevisionError, history.HistoryError, ValueError) as exc:
         print(f"newsanno diff: {exc}", file=sys.stderr)
         return EXIT_USAGE
     result = semantic.diff(old, new)

@@ -7,13 +7,13 @@ import datetime
 import sys
 from pathlib import Path
 
-from newsanno import release
+from newsanno import release, release_args
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("release", help=SUBCOMMANDS["release"], description=__doc__)
-    p.add_argument("version", metavar="VERSION", help="the new version, X.Y.Z")
+    p.add_argument("version", metavar="VERSION", help="the new version, X.Y.Z (SemVer 2.0, greater than every version recorded)")
     p.add_argument("--repo", type=Path, default=Path("."), help="the git checkout to release (default: .)")
     p.add_argument("--date", help="release date YYYY-MM-DD for the CHANGELOG (default: today)")
     p.add_argument("--push", metavar="REPO_ID", help="then upload dataset/ to this Hub dataset repo and tag it")
@@ -24,9 +24,9 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     date = args.date or datetime.date.today().isoformat()  # the release writes the changelog: the one place a date is chosen
     try:
-        datetime.date.fromisoformat(date)
-    except ValueError:
-        print(f"newsanno release: --date {date!r} is not YYYY-MM-DD", file=sys.stderr)
+        release_args.check_arguments(args.version, date, args.push)
+    except release_args.ReleaseArgumentError as exc:  # checked here too, to exit as a usage error before any work
+        print(f"newsanno release: refused: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
         result = release.make_release(args.repo.resolve(), args.version, date=date, dry_run=args.dry_run, push_to=args.push)
