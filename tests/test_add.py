@@ -9,7 +9,7 @@ import pytest
 from conftest import ROOT, SEED_ID, dump, run_cli
 
 from newsanno.add import add_document, propose_id
-from newsanno.derive import derivation_problems
+from newsanno.validate.derive import derivation_problems
 
 SEED = ROOT / "raw" / SEED_ID
 FILES = ("source.txt", "text.txt", "document.json", "annotations.json")

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from typing import Any
 
 import pytest
 from conftest import ROOT, SEED_ID
 
-from newsanno.derive import Override, derivation_problems, overrides
+from newsanno.validate.derive import Override, derivation_problems, overrides
 
 SEED = ROOT / "raw" / SEED_ID
 SHOWN = {name: f"raw/{SEED_ID}/{name}" for name in ("source.txt", "text.txt", "document.json", "annotations.json")}
@@ -88,3 +89,29 @@ def test_another_profile_is_used_when_recorded(source: bytes, text: str, meta: d
 def test_unreadable_files_are_left_to_the_loader(text: str, meta: dict[str, Any]) -> None:
     assert derivation_problems(None, text, meta, SHOWN) == []
     assert derivation_problems(b"\xff\xfe", text, meta, SHOWN) == []
+
+
+def test_validate_rederives_the_seed_from_its_source(tmp_path: Path) -> None:
+    """validate itself re-runs the profile: a hand-edited title or text.txt is reported, located."""
+    import json
+
+    from conftest import copy_seed, dump, run_cli, sha256
+
+    raw = copy_seed(tmp_path / "raw")
+    folder = next(raw.iterdir())
+    meta = json.loads((folder / "document.json").read_text(encoding="utf-8"))
+    meta["title"] = meta["title"].replace("purge", "reshuffle")
+    (folder / "document.json").write_text(dump(meta), encoding="utf-8")
+    result = run_cli("validate", "--raw", raw, "--no-cache")
+    assert result.returncode == 1
+    assert "[derive.field] /title" in result.stdout and "document.json:" in result.stdout
+    # A recorded override is accepted (and is what the card lists).
+    meta["overrides"] = {"title": {"value": meta["title"], "reason": "the headline was corrected by the publisher later"}}
+    (folder / "document.json").write_text(dump(meta), encoding="utf-8")
+    assert run_cli("validate", "--raw", raw, "--no-cache").returncode == 0
+    text = (folder / "text.txt").read_text(encoding="utf-8").replace("Zelensky", "Zelenskyy", 1)
+    (folder / "text.txt").write_text(text, encoding="utf-8")
+    meta["text_sha256"] = sha256(text.encode())
+    (folder / "document.json").write_text(dump(meta), encoding="utf-8")
+    result = run_cli("validate", "--raw", raw, "--no-cache")
+    assert result.returncode == 1 and "[derive.text]" in result.stdout and "text.txt:1:" in result.stdout

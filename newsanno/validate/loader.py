@@ -19,6 +19,7 @@ from newsanno.model import Annotations, Document, DocumentMeta
 from newsanno.problems import Problem, has_errors
 from newsanno.validate.annotations import annotation_problems
 from newsanno.validate.canonical import canonical_problems
+from newsanno.validate.derive import derivation_problems
 from newsanno.validate.locate import locate
 from newsanno.validate.metadata import metadata_problems
 from newsanno.validate.parse import parse_json_exact
@@ -53,6 +54,9 @@ def load_document(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Docume
             lambda m, _skip: meta_problems(m, folder.name, data, shown[corpus.DOCUMENT]),
         )
         problems.extend(found)
+        if meta is not None and not has_errors(found):
+            # text.txt and the header fields are derived from source.txt: re-derive, never trust.
+            problems.extend(derivation_problems(data[corpus.SOURCE], data[corpus.TEXT], meta, shown))
 
     ann: Any = None
     if data[corpus.ANNOTATIONS] is not None:

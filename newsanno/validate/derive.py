@@ -20,7 +20,7 @@ from typing import Any
 from newsanno import corpus, profiles
 from newsanno.normalize import Normalized, NormalizeError, normalize
 from newsanno.problems import Problem
-from newsanno.validate import line_col
+from newsanno.validate.reading import line_col
 
 # The document.json fields the profile derives from the source, in schema order.
 DERIVED_FIELDS = ("title", "author", "published")
