@@ -24,7 +24,7 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from itertools import accumulate
 from typing import Any
 
@@ -329,12 +329,13 @@ def token_labels(ann: Annotations, text: str, starts: Sequence[int]) -> list[str
     return [painted[i] for i in starts]
 
 
-def token_alpha(a: Annotations, b: Annotations, text: str) -> Figure:
+def token_alpha(a: Annotations, b: Annotations, text: str, tokenize: Callable[[str], Any] | None = None) -> Figure:
     """Krippendorff's alpha (nominal) of the token labels of A and B; None when undefined
     (no tokens, or a single label throughout both, where chance agreement is certain)."""
     import krippendorff
 
-    from newsanno.tokens import tokenize
+    if tokenize is None:
+        from newsanno.tokens import tokenize
 
     starts = tokenize(text).starts
     la, lb = token_labels(a, text, starts), token_labels(b, text, starts)
@@ -352,14 +353,15 @@ def checkworthiness_kappa(a: Annotations, b: Annotations) -> Figure:
     return cohen_kappa([(by_a[s], by_b[s]) for s in sorted(by_a.keys() & by_b.keys())])
 
 
-def agreement(a: Annotations, b: Annotations, text: str | None = None) -> Report:
+def agreement(a: Annotations, b: Annotations, text: str | None = None, tokenize: Callable[[str], Any] | None = None) -> Report:
     """Every agreement figure between two annotations of one document, per layer.
 
-    With the document's ``text``, mentions also get the token-level alpha (``token_alpha``).
+    With the document's ``text``, mentions also get the token-level alpha (``token_alpha``);
+    ``tokenize`` (default: :func:`newsanno.tokens.tokenize`) may be a token cache's.
     """
     mentions = mention_layer(a, b)
     if text is not None:
-        mentions["token_alpha"] = token_alpha(a, b, text)
+        mentions["token_alpha"] = token_alpha(a, b, text, tokenize)
     return {
         "mentions": mentions,
         "coreference": coreference(clusters(a), clusters(b)),

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import copy
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -76,7 +77,7 @@ def _read(folder: Path) -> tuple[Annotations, Annotations, dict[str, Any], str]:
     return a, b, record, text
 
 
-def agreement_summary(raw_folder: Path) -> dict[str, Any]:
+def agreement_summary(raw_folder: Path, tokenize: Callable[[str], Any] | None = None) -> dict[str, Any]:
     """Agreement before adjudication and the adjudication's counts, over every adjudicated document of ``raw_folder``.
 
     Keys: ``documents`` (ids), ``figures`` (per layer: mentions span F1, label kappa and token
@@ -107,7 +108,7 @@ def agreement_summary(raw_folder: Path) -> dict[str, Any]:
     }
     if docs:
         pa, pb, text = _pool(docs)
-        report = agreement.agreement(pa, pb, text)
+        report = agreement.agreement(pa, pb, text, tokenize)
         m, q, c = report["mentions"], report["quotes"], report["claims"]
         summary["figures"] = {
             "mentions": {"span_f1": m["exact"]["f1"], "label_kappa": m["label_kappa"], "token_alpha": m["token_alpha"]},

@@ -11,13 +11,14 @@ import html
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pyarrow.parquet as pq
 from datasets import DatasetInfo, SplitDict, SplitInfo
 from datasets.info import DatasetInfosDict
 from huggingface_hub import DatasetCardData
 
-from newsanno import configs, licenses, schema, usage
+from newsanno import card_process, configs, licenses, schema, usage
 from newsanno.stats import CorpusStats
 
 PRETTY_NAME = "newsanno: annotated news articles"
@@ -75,6 +76,7 @@ class CardInputs:
     fingerprints: dict[str, str]  # config -> sha256 over its Parquet files
     charts: dict[str, str] | None = None  # path inside dataset/ -> alt text, in card order
     sizes: dict[str, ConfigSize] | None = None  # from measure(); None leaves sizes out of dataset_info
+    agreement: dict[str, Any] | None = None  # from agreement_summary(); None: no second annotation
 
 
 def _size_category(n: int) -> str:
@@ -227,6 +229,8 @@ def statistics(stats: CorpusStats) -> str:
         _table(("document", "finding", "where", "reason"), [tuple(e) for e in sorted(stats.lint_exceptions)])
         if stats.lint_exceptions
         else "None.",
+        "",
+        card_process.overrides_section(stats.overrides, _table).rstrip("\n"),
     ]
     return "\n".join(parts) + "\n"
 
@@ -237,6 +241,7 @@ def render(inputs: CardInputs) -> str:
     charts = "".join(f"\n![{alt}]({path})\n" for path, alt in (inputs.charts or {}).items())
     charts = f"\n### Charts\n{charts}" if charts else ""
     return (
-        f"---\n{front_matter(inputs)}\n---\n\n{GENERATED_NOTICE}\n\n{body}\n\n{usage_section()}\n{citation_section()}\n"
+        f"---\n{front_matter(inputs)}\n---\n\n{GENERATED_NOTICE}\n\n{body}\n\n"
+        f"{card_process.agreement_section(inputs.agreement, _table)}\n{usage_section()}\n{citation_section()}\n"
         f"**Dataset version: {inputs.version}**\n\n{statistics(inputs.stats)}{charts}"
     )

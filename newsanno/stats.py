@@ -34,6 +34,8 @@ class CorpusStats:
     annotation_licences: set[str] = field(default_factory=set)
     # rights.text statement -> the ids of the documents it covers (the dataset's LICENSE.md lists them).
     text_rights: dict[str, list[str]] = field(default_factory=dict)
+    # (document, field, value, reason) of every recorded override of a derived document.json field.
+    overrides: list[tuple[str, str, str, str]] = field(default_factory=list)
     # (document id, lint code, annotation id or span, reason): reviewed findings kept on purpose.
     lint_exceptions: list[tuple[str, str, str, str]] = field(default_factory=list)
 
@@ -57,6 +59,8 @@ class CorpusStats:
         rights = doc.meta["rights"]
         statement = f"`{rights['text']}`: {rights['notice']}" if rights.get("notice") else f"`{rights['text']}`"
         self.text_rights.setdefault(statement, []).append(doc.id)
+        for name, override in (doc.meta.get("overrides") or {}).items():  # type: ignore[attr-defined]
+            self.overrides.append((doc.id, name, str(override["value"]), override["reason"]))
         for exc in ann.get("exceptions", []):
             where = exc["annotation_id"] or f"{exc['start']}..{exc['end']} {doc.text[exc['start'] : exc['end']]!r}"
             self.lint_exceptions.append((doc.id, exc["code"], where, exc["reason"]))
@@ -74,6 +78,7 @@ class CorpusStats:
         for statement, ids in other.text_rights.items():
             self.text_rights.setdefault(statement, []).extend(ids)
         self.lint_exceptions.extend(other.lint_exceptions)
+        self.overrides.extend(other.overrides)
 
     def splits(self) -> list[str]:
         """The splits that have documents, in schema order."""

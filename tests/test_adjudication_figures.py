@@ -121,3 +121,36 @@ def test_review_page_lists_open_items(adjudicated: Path) -> None:
     result = run_cli("render", "--raw", adjudicated, "--out", adjudicated.parent / "review")
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Adjudication: 0 open of 15" in (adjudicated.parent / "review" / "alpha.html").read_text(encoding="utf-8")
+
+
+def test_card_shows_the_agreement_of_the_committed_files() -> None:
+    """The card's figures are the agreement command's on annotations.a.json vs annotations.b.json."""
+    import json
+    import subprocess
+    import sys
+
+    from conftest import ROOT, SEED_ID
+
+    folder = ROOT / "raw" / SEED_ID
+    out = subprocess.run(
+        [sys.executable, "-m", "newsanno", "agreement", folder / "annotations.a.json", folder / "annotations.b.json", "--format", "json"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        check=True,
+    ).stdout
+    report = json.loads(out)
+    card = (ROOT / "dataset" / "README.md").read_text(encoding="utf-8")
+    section = card.split("## Annotation process and agreement", 1)[1].split("\n## ", 1)[0]
+    expected = {
+        "mention span F1 (exact)": report["mentions"]["exact"]["f1"],
+        "coreference CoNLL F1 (MUC, B-cubed, CEAFe)": report["coreference"]["conll_f1"],
+        "quote span F1 (exact)": report["quotes"]["exact"]["f1"],
+        "claim span F1 (exact)": report["claims"]["exact"]["f1"],
+        "claimant agreement (matched claims)": report["claims"]["claimant_agreement"],
+    }
+    for label, value in expected.items():
+        assert f"| {label} | {value:.3f} |" in section, label
+    record = json.loads((folder / "adjudication.json").read_text(encoding="utf-8"))
+    assert f"decided on {record['date']}" in section
+    assert f"| keep_b | {sum(x['decision'] == 'keep_b' for x in record['items'])} |" in section

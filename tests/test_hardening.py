@@ -430,3 +430,12 @@ def test_format_refuses_what_validate_refuses(tmp_path: Path) -> None:
     assert result.returncode == 1
     assert path.read_text(encoding="utf-8") == broken, "nothing written"
     assert "Infinity" not in path.read_text(encoding="utf-8")
+
+
+def test_card_lists_metadata_overrides_escaped() -> None:
+    stats = CorpusStats()
+    stats.documents["train"] = 1
+    assert "### Metadata overrides" in card.statistics(stats) and "None." in card.statistics(stats).split("### Metadata overrides")[1]
+    stats.overrides.append(("doc", "author", "Elena | Marsh", "byline\nmisprinted <b>"))
+    section = card.statistics(stats).split("### Metadata overrides")[1]
+    assert "| doc | author | Elena \\| Marsh | byline misprinted &lt;b&gt; |" in section

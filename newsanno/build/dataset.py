@@ -10,6 +10,7 @@ from __future__ import annotations
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from newsanno import checksums, corpus, guard
 from newsanno.build import engines, pipeline, shards, writers
@@ -102,9 +103,21 @@ def _write(raw: Path, out: Path, card: str, changelog: str, options: BuildOption
     if result.ok:
         writers.complete_shards(out, plan, result.stats)
         version = options.version or dataset_version()
-        writers.write_metadata(out, result.stats, card_md=card, changelog=changelog, version=version, cache_dir=options.run.cache_dir)
+        agreement = _agreement(raw, options)
+        writers.write_metadata(
+            out, result.stats, card_md=card, changelog=changelog, version=version, cache_dir=options.run.cache_dir, agreement=agreement
+        )
         result.files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
     return result
+
+
+def _agreement(raw: Path, options: BuildOptions) -> dict[str, Any]:
+    """The card's agreement figures, from the documents that have two annotations and an adjudication."""
+    from newsanno.agreement_summary import agreement_summary
+    from newsanno.tokencache import TokenCache
+
+    # Token alpha needs tokens: through the token cache, so an unchanged corpus costs no spaCy import.
+    return agreement_summary(raw, TokenCache(options.run.cache_dir).tokenize)
 
 
 def build_dataset(

@@ -10,6 +10,7 @@ documents stay light.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 from newsanno import checksums
 from newsanno.build import chartcache
@@ -34,7 +35,16 @@ def complete_shards(out: Path, plan: ShardPlan, stats: CorpusStats) -> None:
                 ShardWriter(path, features(config)).close()
 
 
-def write_metadata(out: Path, stats: CorpusStats, *, card_md: str, changelog: str, version: str, cache_dir: Path | None) -> None:
+def write_metadata(
+    out: Path,
+    stats: CorpusStats,
+    *,
+    card_md: str,
+    changelog: str,
+    version: str,
+    cache_dir: Path | None,
+    agreement: dict[str, Any] | None = None,
+) -> None:
     """Write charts, licences, README.md, croissant.json and, last, SHA256SUMS into a folder whose data/ is complete.
 
     ``cache_dir`` holds the chart cache (None: always draw).
@@ -48,7 +58,15 @@ def write_metadata(out: Path, stats: CorpusStats, *, card_md: str, changelog: st
     for name, png in chartcache.render_all(stats, cache_dir).items():
         (out / "charts" / name).write_bytes(png)
     shown = {f"charts/{name}": alt for name, alt in charts.CHARTS.items()}
-    inputs = CardInputs(card_md=card_md, version=version, stats=stats, fingerprints=fingerprints, charts=shown, sizes=measure(out / "data"))
+    inputs = CardInputs(
+        card_md=card_md,
+        version=version,
+        stats=stats,
+        fingerprints=fingerprints,
+        charts=shown,
+        sizes=measure(out / "data"),
+        agreement=agreement,
+    )
     licenses.write(out, stats)
     (out / "README.md").write_text(render(inputs), encoding="utf-8")
     release = croissant.latest_release(changelog)
