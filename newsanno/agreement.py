@@ -28,10 +28,6 @@ from collections.abc import Callable, Iterable, Sequence
 from itertools import accumulate
 from typing import Any
 
-import numpy as np
-from scipy.sparse import csr_matrix
-from scipy.sparse.csgraph import min_weight_full_bipartite_matching
-
 from newsanno.model import Annotations
 
 Span = tuple[int, int]
@@ -185,6 +181,11 @@ def _best_alignment(n_key: int, n_response: int, sims: dict[tuple[int, int], flo
     cols = [j for _, j in pairs] + [n_response + i for i in range(n_key)] + [n_response + i for i, _ in pairs] + list(range(n_response))
     costs = [4 - sims[p] - _EPS for p in pairs] + [2.0] * n_key + [_EPS] * len(pairs) + [2.0] * n_response
     size = n_key + n_response
+    # Imported here: scipy costs a large part of a command's start-up, and most runs need no CEAFe.
+    import numpy as np
+    from scipy.sparse import csr_matrix
+    from scipy.sparse.csgraph import min_weight_full_bipartite_matching
+
     # Duplicate (row, col) entries would be summed by csr_matrix; the four groups are disjoint.
     graph = csr_matrix((np.array(costs), (np.array(rows), np.array(cols))), shape=(size, size))
     matched_rows, matched_cols = min_weight_full_bipartite_matching(graph)
@@ -333,6 +334,7 @@ def token_alpha(a: Annotations, b: Annotations, text: str, tokenize: Callable[[s
     """Krippendorff's alpha (nominal) of the token labels of A and B; None when undefined
     (no tokens, or a single label throughout both, where chance agreement is certain)."""
     import krippendorff
+    import numpy as np
 
     if tokenize is None:
         from newsanno.tokens import tokenize

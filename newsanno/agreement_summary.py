@@ -9,6 +9,8 @@ figure is computed once over all items (micro-averaged), not averaged over docum
 from __future__ import annotations
 
 import copy
+import hashlib
+import sys
 from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
@@ -75,6 +77,22 @@ def _read(folder: Path) -> tuple[Annotations, Annotations, dict[str, Any], str]:
         problems = [f"{p.file}: {p.message}" for p in pa + pb + pr + pt if p.severity == "error"]
         raise ValueError("; ".join(problems) or f"{folder}: text.txt is missing")
     return a, b, record, text
+
+
+def inputs_digest(raw_folder: Path) -> str:
+    """A digest of everything :func:`agreement_summary` reads and of the code that computes it,
+    so a cached summary under this key is the very one a fresh computation gives."""
+    from newsanno.tokens import TOKENIZER_ID
+
+    digest = hashlib.sha256(TOKENIZER_ID.encode())
+    for module in (agreement, sys.modules[__name__]):
+        digest.update(hashlib.sha256(Path(module.__file__ or "").read_bytes()).digest())
+    folders, _ = corpus.discover(raw_folder)
+    for folder in folders:
+        if all((folder / n).is_file() for n in corpus.OPTIONAL_FILES):
+            for name in (*corpus.OPTIONAL_FILES, corpus.TEXT):
+                digest.update(f"{folder.name}/{name}\0".encode() + hashlib.sha256((folder / name).read_bytes()).digest())
+    return digest.hexdigest()
 
 
 def agreement_summary(raw_folder: Path, tokenize: Callable[[str], Any] | None = None) -> dict[str, Any]:

@@ -44,3 +44,16 @@ def _mode(path: Path) -> int:
         return path.stat().st_mode & 0o777
     except FileNotFoundError:
         return 0o666 & ~_UMASK
+
+
+def read_regular(path: Path) -> bytes | None:
+    """The bytes of a regular file read without following a symbolic link; None if absent,
+    unreadable, or a link (a cache entry must not lead a read out of its folder)."""
+    if path.parent.is_symlink():
+        return None
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
+        return None
+    with os.fdopen(fd, "rb") as f:
+        return f.read()

@@ -21,7 +21,7 @@ from dataclasses import asdict
 from pathlib import Path
 
 from newsanno import charts
-from newsanno.atomic import write_atomic
+from newsanno.atomic import read_regular, write_atomic
 from newsanno.stats import CorpusStats
 
 _PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -65,10 +65,7 @@ def render_all(stats: CorpusStats, cache_dir: Path | None) -> dict[str, bytes]:
     found: dict[str, bytes] = {}
     for name, spec in charts.specs(stats).items():
         path = cache_dir / "charts" / f"{key(spec)}.png" if cache_dir is not None else None
-        try:
-            cached = path.read_bytes() if path is not None else None
-        except OSError:
-            cached = None
+        cached = read_regular(path) if path is not None else None
         if cached is not None and is_png(cached):
             found[name] = cached
             continue

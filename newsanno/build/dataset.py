@@ -7,12 +7,15 @@ so the command line, ``release``, a test or a notebook call them alike.
 
 from __future__ import annotations
 
+import contextlib
+import json
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from newsanno import checksums, corpus, guard
+from newsanno.atomic import read_regular, write_atomic
 from newsanno.build import engines, pipeline, shards, writers
 from newsanno.build.engines import Progress, RunOptions
 from newsanno.build.staging import staged_dir
@@ -112,12 +115,28 @@ def _write(raw: Path, out: Path, card: str, changelog: str, options: BuildOption
 
 
 def _agreement(raw: Path, options: BuildOptions) -> dict[str, Any]:
-    """The card's agreement figures, from the documents that have two annotations and an adjudication."""
-    from newsanno.agreement_summary import agreement_summary
+    """The card's agreement figures, from the documents that have two annotations and an adjudication.
+
+    Cached under the token cache folder by a digest of their files and of the code (computing
+    them imports scipy and spaCy, most of an unchanged build's time); an entry that does not
+    parse as a JSON object is ignored and recomputed.
+    """
+    from newsanno.agreement_summary import agreement_summary, inputs_digest
     from newsanno.tokencache import TokenCache
 
-    # Token alpha needs tokens: through the token cache, so an unchanged corpus costs no spaCy import.
-    return agreement_summary(raw, TokenCache(options.run.cache_dir).tokenize)
+    cache = options.run.cache_dir
+    path = cache / "agreement" / f"{inputs_digest(raw)}.json" if cache is not None else None
+    cached = read_regular(path) if path is not None else None
+    if cached is not None:
+        with contextlib.suppress(ValueError):
+            summary = json.loads(cached)
+            if isinstance(summary, dict):
+                return summary
+    summary = agreement_summary(raw, TokenCache(cache).tokenize)
+    if path is not None:
+        with contextlib.suppress(OSError):  # an unwritable cache only costs speed
+            write_atomic(path, json.dumps(summary, sort_keys=True).encode("utf-8"), durable=False)
+    return summary
 
 
 def build_dataset(
