@@ -23,6 +23,7 @@ sys.path.insert(0, str(ROOT))
 from newsanno import schema  # noqa: E402
 from newsanno.jsonio import canonical_dumps  # noqa: E402
 
+MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December")
 TARGET_CHARS = 6000
 QUOTES = 15
 CLAIMS = 30
@@ -212,12 +213,14 @@ def write_corpus(root: Path, n: int, seed: int = 0) -> list[Path]:
         doc_seed = seed * 1_000_003 + i
         text, annotations = make_document(doc_id, doc_seed)
         title = f"Synthetic article {i}"
-        source = f"\n{title}\n\nSynth Reporter\n1 March 2024\n\n{text}".encode()
+        month, day = 1 + i % 12, 1 + i % 28
+        # The source's date line says what document.json's published says: validate re-derives it.
+        source = f"\n{title}\n\nSynth Reporter\n{day} {MONTHS[month - 1]} 2024\n\n{text}".encode()
         meta = {
             "id": doc_id,
             "title": title,
             "author": "Synth Reporter",
-            "published": f"2024-{1 + i % 12:02d}-{1 + i % 28:02d}",
+            "published": f"2024-{month:02d}-{day:02d}",
             "publisher": "Synthetic Gazette",
             "language": "en",
             "source_url": None,
