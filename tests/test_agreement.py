@@ -87,8 +87,10 @@ def cli(capsys: pytest.CaptureFixture[str], *args: object) -> tuple[int, str, st
 
 
 def write(tmp_path: Path, name: str, builder: DocBuilder) -> Path:
+    """An annotation file with its document's text.txt beside it (agreement checks against it)."""
     path = tmp_path / name
     path.write_text(dump(builder.annotations()), encoding="utf-8")
+    (tmp_path / "text.txt").write_text(builder.text, encoding="utf-8")
     return path
 
 
@@ -174,3 +176,28 @@ def test_bad_input_is_reported_without_traceback(tmp_path: Path, capsys: pytest.
     assert "b.json" in out + err
     code, out, err = cli(capsys, "agreement", a, other)
     assert code == 1 and "annotates document 'gamma'" in out + err
+
+
+@pytest.mark.parametrize(
+    ("edit", "code"),
+    [
+        (lambda ann: ann["mentions"][0].update(start=ann["mentions"][0]["end"], end=ann["mentions"][0]["start"]), "[span.order]"),
+        (lambda ann: ann["quotes"][0].update(speaker_mention_id="M99"), "[ref.dangling]"),
+    ],
+)
+def test_both_inputs_are_validated_against_the_text_first(tmp_path: Path, capsys: pytest.CaptureFixture[str], edit, code: str) -> None:  # type: ignore[no-untyped-def]
+    a = write(tmp_path, "a.json", alpha())
+    bad = alpha().annotations()
+    edit(bad)
+    b = tmp_path / "b.json"
+    b.write_text(dump(bad), encoding="utf-8")
+    status, out, _err = cli(capsys, "agreement", a, b)
+    assert status == 1
+    assert code in out and "b.json" in out and "figure" not in out
+
+
+def test_agreement_needs_the_text(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    a = write(tmp_path, "a.json", alpha())
+    (tmp_path / "text.txt").unlink()
+    status, out, _err = cli(capsys, "agreement", a, a, "--text", tmp_path / "missing.txt")
+    assert status == 1 and "--text" in out
