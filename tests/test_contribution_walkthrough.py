@@ -34,6 +34,7 @@ that had idled the port for three weeks, union officials said.
 "We got what we came for," said Tomas Reyes, a union steward.
 """
 ADD = 'python -m newsanno add wire.txt --profile plain --published 2025-03-03 --publisher "Calder Wire"'
+SUGGEST = f"python -m newsanno suggest {DOC_ID}"
 VALIDATE = f"python -m newsanno validate raw/{DOC_ID}"
 LINT = f"python -m newsanno lint raw/{DOC_ID}"
 ADD_DOC = f"git add raw/{DOC_ID}"
@@ -77,7 +78,12 @@ def test_readme_walkthrough_passes_ci_the_first_time(tmp_path: Path) -> None:
     added = run(ADD, repo, env)
     assert added.returncode == 0, added.stderr
     assert added.stdout.strip() == f"raw/{DOC_ID}"
-    # The suggest step of the walk-through (`newsanno suggest DOC_ID`) goes here.
+    suggested = run(SUGGEST, repo, env)
+    assert suggested.returncode == 0, suggested.stdout + suggested.stderr
+    suggestions = json.loads((repo / "raw" / DOC_ID / "suggestions.json").read_text(encoding="utf-8"))
+    assert any(q["text"].startswith("We got what we came for") for q in suggestions["quotes"]), suggestions["quotes"]
+    gold = json.loads((repo / "raw" / DOC_ID / "annotations.json").read_text(encoding="utf-8"))
+    assert gold["mentions"] == [] and gold["quotes"] == [], "suggestions never go into the gold file"
     annotate(repo / "raw" / DOC_ID)
     for command in (VALIDATE, LINT):
         done = run(command, repo, env)
