@@ -57,6 +57,8 @@ class Diff:
     documents_removed: list[str] = field(default_factory=list)
     documents: list[DocumentDiff] = field(default_factory=list)
     label_sets: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # "schema/def" -> added/removed values
+    # Label sets that did not exist before (a new field's values): an addition, not a change.
+    label_sets_added: dict[str, list[str]] = field(default_factory=dict)
     schema_properties: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # "schema/path" -> added/removed
     configs_added: list[str] = field(default_factory=list)
     configs_removed: list[str] = field(default_factory=list)
@@ -84,6 +86,7 @@ class Diff:
         if (
             self.documents_added
             or counts["annotations_added"]
+            or self.label_sets_added
             or self.configs_added
             or any(c["added"] for c in self.columns.values())
             or any(p["added"] for p in self.schema_properties.values())
@@ -170,9 +173,14 @@ def _properties(schema: Any, prefix: str = "") -> dict[str, set[str]]:
     return found
 
 
-def _set_changes(old: dict[str, set[str]], new: dict[str, set[str]], name: str) -> dict[str, dict[str, list[str]]]:
+def _set_changes(
+    old: dict[str, set[str]], new: dict[str, set[str]], name: str, only: dict[str, set[str]] | None = None
+) -> dict[str, dict[str, list[str]]]:
+    """Added and removed members per pointer (with ``only``: just the pointers it has)."""
     out: dict[str, dict[str, list[str]]] = {}
     for pointer in sorted(old.keys() | new.keys()):
+        if only is not None and pointer not in only:
+            continue
         before, after = old.get(pointer, set()), new.get(pointer, set())
         if before != after:
             out[f"{name}{pointer}"] = {"added": sorted(after - before), "removed": sorted(before - after)}
@@ -196,7 +204,9 @@ def diff(old: Snapshot, new: Snapshot) -> Diff:
             result.documents.append(doc)
     for name in sorted(old.schemas.keys() | new.schemas.keys()):
         before, after = old.schemas.get(name, {}), new.schemas.get(name, {})
-        result.label_sets.update(_set_changes(_label_sets(before), _label_sets(after), name))
+        old_sets, new_sets = _label_sets(before), _label_sets(after)
+        result.label_sets.update(_set_changes(old_sets, new_sets, name, only=old_sets))
+        result.label_sets_added.update({f"{name}{k}": sorted(v) for k, v in new_sets.items() if k not in old_sets})
         result.schema_properties.update(_set_changes(_properties(before), _properties(after), name))
     # Columns are only comparable when both revisions had a built card.
     if old.columns and new.columns:
@@ -232,6 +242,7 @@ def render_text(d: Diff) -> str:
                 lines += [f"        {k}: {a!r} -> {b!r}" for k, (a, b) in ch.fields.items()]
     for pointer, change in d.label_sets.items():
         lines.append(f"~ label set {pointer}: added {change['added']}, removed {change['removed']}")
+    lines += [f"+ label set {pointer}: {values}" for pointer, values in d.label_sets_added.items()]
     for pointer, change in d.schema_properties.items():
         lines.append(f"~ schema properties {pointer}: added {change['added']}, removed {change['removed']}")
     lines += [f"+ config {c}" for c in d.configs_added] + [f"- config {c}" for c in d.configs_removed]

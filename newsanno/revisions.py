@@ -16,7 +16,7 @@ from typing import Any
 from newsanno import corpus, safeyaml, schema
 from newsanno.diff import Snapshot
 from newsanno.problems import Problem, has_errors
-from newsanno.validate import annotation_problems, decode_text, parse_json, schema_problems
+from newsanno.validate import annotation_problems, decode_text, parse_json, problems_against, schema_problems
 
 WORKTREE = "WORKTREE"
 
@@ -72,8 +72,9 @@ def _shown(rev: str, path: str) -> str:
     return path if rev == WORKTREE else f"{rev}:{path}"
 
 
-def _document(repo: Path, rev: str, doc_id: str) -> tuple[dict[str, Any], list[Problem]]:
-    """document.json and annotations.json of one document of ``rev``, validated against its text.txt."""
+def _document(repo: Path, rev: str, doc_id: str, schemas: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+    """document.json and annotations.json of one document of ``rev``, validated against its text.txt
+    and against ``rev``'s own schemas (a file is judged by the rules of its time)."""
     problems: list[Problem] = []
     found: dict[str, Any] = {}
     folder = f"raw/{doc_id}"
@@ -94,7 +95,8 @@ def _document(repo: Path, rev: str, doc_id: str) -> tuple[dict[str, Any], list[P
         if value is None:
             problems.extend(bad)
             continue
-        bad = schema_problems(value, schema_name, shown)
+        own = schemas.get(schema_name)
+        bad = problems_against(value, own, shown) if own is not None else schema_problems(value, schema_name, shown)
         if not bad and key == "annotations" and text is not None:
             bad = annotation_problems(value, text, shown)
         problems.extend(bad)
@@ -124,13 +126,15 @@ def snapshot(repo: Path, rev: str) -> Snapshot:
     schemas: dict[str, Any] = {}
     columns: dict[str, dict[str, Any]] = {}
     problems: list[Problem] = []
+    # Schemas first: each document is validated against its own revision's schema.
+    for path in paths:
+        if path.startswith("schema/") and path.endswith(".schema.json"):
+            schemas[path.split("/")[-1].removesuffix(".schema.json")] = json.loads(_read(repo, rev, path))
     for path in paths:
         parts = path.split("/")
         if parts[0] == "raw" and len(parts) == 3 and parts[2] == corpus.DOCUMENT:
-            documents[parts[1]], found = _document(repo, rev, parts[1])
+            documents[parts[1]], found = _document(repo, rev, parts[1], schemas)
             problems.extend(found)
-        elif parts[0] == "schema" and path.endswith(".schema.json"):
-            schemas[parts[-1].removesuffix(".schema.json")] = json.loads(_read(repo, rev, path))
         elif path == "dataset/README.md":
             try:
                 columns = config_columns(_read(repo, rev, path))

@@ -114,7 +114,11 @@ def fast_validator(name: str) -> Any:
 @functools.cache
 def validator(name: str) -> jsonschema.Draft202012Validator:
     """A Draft 2020-12 validator for the named schema, with format checking on."""
-    schema = load(name)
+    return validator_of(load(name))
+
+
+def validator_of(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
+    """The same kind of validator for a schema given as data (another revision's schema, say)."""
     jsonschema.Draft202012Validator.check_schema(schema)
     return _STRICT(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 

@@ -35,7 +35,7 @@ from newsanno.validate.reading import (
     shown_paths,
 )
 from newsanno.validate.rule import Rule, Scope
-from newsanno.validate.schemacheck import invalid_items, schema_problems
+from newsanno.validate.schemacheck import invalid_items, problems_against, schema_problems
 from newsanno.validate.spans import grapheme_boundaries, span_problems
 
 __all__ = [
@@ -60,6 +60,7 @@ __all__ = [
     "parse_json",
     "parse_json_exact",
     "pointer",
+    "problems_against",
     "read_bytes",
     "schema_problems",
     "sha256_hex",

@@ -50,9 +50,13 @@ def schema_problems(value: Any, schema_name: str, shown: str, *, has_float: bool
     return explained
 
 
-def explain_schema(value: Any, schema_name: str, shown: str) -> list[Problem]:
-    """The slow, explaining half of :func:`schema_problems`: the ``jsonschema`` errors, worded."""
-    errors = sorted(schema.validator(schema_name).iter_errors(value), key=lambda e: list(map(str, e.path)))
+def explain_schema(value: Any, schema_name: str, shown: str, validator: Any = None) -> list[Problem]:
+    """The slow, explaining half of :func:`schema_problems`: the ``jsonschema`` errors, worded.
+
+    ``validator`` replaces the named schema's (see :func:`problems_against`).
+    """
+    validator = validator or schema.validator(schema_name)
+    errors = sorted(validator.iter_errors(value), key=lambda e: list(map(str, e.path)))
     problems = []
     for error in errors:
         path = list(error.path)
@@ -137,3 +141,9 @@ def _json_type(value: Any) -> str:
 def _short(value: Any) -> str:
     text = json.dumps(value, ensure_ascii=False)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def problems_against(value: Any, schema_document: dict[str, Any], shown: str) -> list[Problem]:
+    """Every violation of ``value`` against a schema given as data: another revision's own
+    schema, which is what that revision's files must satisfy (not today's)."""
+    return explain_schema(value, "", shown, schema.validator_of(schema_document))
