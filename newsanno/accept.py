@@ -24,7 +24,7 @@ from newsanno import corpus, schema
 from newsanno.model import Document
 from newsanno.problems import Problem
 from newsanno.suggest import SUGGESTIONS
-from newsanno.validate import DEFAULT_LIMITS, Limits, parse_json, read_bytes
+from newsanno.validate import DEFAULT_LIMITS, Limits, read_json_file
 
 SUGGESTIONS_FILE = "suggestions.json"
 
@@ -74,10 +74,7 @@ def read_suggestions(doc: Document, folder: Path, limits: Limits = DEFAULT_LIMIT
     if not path.exists() and not path.is_symlink():
         return None, []
     shown = corpus.display(path)
-    raw, found = read_bytes(path, limits)
-    if raw is None:
-        return None, found
-    value, found = parse_json(raw, shown, limits)
+    value, _data, found = read_json_file(path, shown, limits)
     if value is None:
         return None, found
     found = problems(value, doc.text, doc.id, shown)

@@ -61,6 +61,11 @@ def _span(x: dict[str, Any]) -> Span:
     return (x["start"], x["end"])
 
 
+def _spanned(x: dict[str, Any]) -> dict[str, Any]:
+    """The fields every portable form starts with: where the annotation is, and its text."""
+    return {"start": x["start"], "end": x["end"], "text": x["text"]}
+
+
 class View:
     """One annotation file seen through spans: portable forms of its mentions, quotes and claims."""
 
@@ -86,13 +91,11 @@ class View:
         return {"mention": list(mention) if mention else None, "entity": list(entity) if entity else None}
 
     def mention(self, m: dict[str, Any]) -> dict[str, Any]:
-        return {"start": m["start"], "end": m["end"], "text": m["text"], "label": m["label"], "form": m["form"]}
+        return {**_spanned(m), "label": m["label"], "form": m["form"]}
 
     def quote(self, q: dict[str, Any]) -> dict[str, Any]:
         return {
-            "start": q["start"],
-            "end": q["end"],
-            "text": q["text"],
+            **_spanned(q),
             "kind": q["kind"],
             "speaker": self.referent(q["speaker_entity_id"], q["speaker_mention_id"]),
             "cue": q["cue"],
@@ -101,9 +104,7 @@ class View:
     def claim(self, c: dict[str, Any]) -> dict[str, Any]:
         quote = self.quote_span.get(c["quote_id"]) if c["quote_id"] else None
         return {
-            "start": c["start"],
-            "end": c["end"],
-            "text": c["text"],
+            **_spanned(c),
             "checkworthiness": c["checkworthiness"],
             "claimant": self.referent(c["claimant_entity_id"], c["claimant_mention_id"]),
             "quote": list(quote) if quote else None,

@@ -14,7 +14,7 @@ from typing import Any
 
 from newsanno import corpus, jsonio, schema
 from newsanno.problems import Problem, has_errors
-from newsanno.validate import DEFAULT_LIMITS, Limits, annotation_problems, decode_text, parse_json, read_bytes, schema_problems
+from newsanno.validate import DEFAULT_LIMITS, Limits, annotation_problems, decode_text, read_bytes, read_json_file, schema_problems
 
 ADJUDICATION_SCHEMA = "adjudication"
 
@@ -25,10 +25,7 @@ def read_json(path: Path, schema_name: str, limits: Limits = DEFAULT_LIMITS) -> 
     A file that is valid but not byte-identical to its canonical form gets a warning.
     """
     shown = corpus.display(path)
-    data, problems = read_bytes(path, limits)
-    if data is None:
-        return None, problems
-    value, problems = parse_json(data, shown, limits)
+    value, data, problems = read_json_file(path, shown, limits)
     if value is None:
         return None, problems
     problems = schema_problems(value, schema_name, shown)

@@ -5,6 +5,7 @@ Pure: snapshots in, a structured diff out.  Reading snapshots from git lives in 
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -144,32 +145,35 @@ def diff_layer(layer: str, old: list[dict[str, Any]], new: list[dict[str, Any]])
     return result
 
 
-def _label_sets(schema: Any, prefix: str = "") -> dict[str, set[str]]:
+def _label_sets(schema: Any) -> dict[str, set[str]]:
     """Every ``oneOf`` const list in a schema by its JSON pointer."""
-    found: dict[str, set[str]] = {}
-    if isinstance(schema, dict):
-        options = schema.get("oneOf")
+
+    def consts(node: dict[str, Any]) -> set[str] | None:
+        options = node.get("oneOf")
         if isinstance(options, list) and options and all(isinstance(o, dict) and "const" in o for o in options):
-            found[prefix or "/"] = {str(o["const"]) for o in options}
-        for key, value in schema.items():
-            found.update(_label_sets(value, f"{prefix}/{key}"))
-    elif isinstance(schema, list):
-        for i, value in enumerate(schema):
-            found.update(_label_sets(value, f"{prefix}/{i}"))
-    return found
+            return {str(o["const"]) for o in options}
+        return None
+
+    return _by_pointer(schema, consts)
 
 
-def _properties(schema: Any, prefix: str = "") -> dict[str, set[str]]:
+def _properties(schema: Any) -> dict[str, set[str]]:
     """Property names of every object in a schema by its JSON pointer."""
+    return _by_pointer(schema, lambda node: set(node["properties"]) if isinstance(node.get("properties"), dict) else None)
+
+
+def _by_pointer(schema: Any, pick: Callable[[dict[str, Any]], set[str] | None], prefix: str = "") -> dict[str, set[str]]:
+    """What ``pick`` finds in each object of a schema, by the object's JSON pointer (None: nothing there)."""
     found: dict[str, set[str]] = {}
     if isinstance(schema, dict):
-        if isinstance(schema.get("properties"), dict):
-            found[prefix or "/"] = set(schema["properties"])
+        picked = pick(schema)
+        if picked is not None:
+            found[prefix or "/"] = picked
         for key, value in schema.items():
-            found.update(_properties(value, f"{prefix}/{key}"))
+            found.update(_by_pointer(value, pick, f"{prefix}/{key}"))
     elif isinstance(schema, list):
         for i, value in enumerate(schema):
-            found.update(_properties(value, f"{prefix}/{i}"))
+            found.update(_by_pointer(value, pick, f"{prefix}/{i}"))
     return found
 
 

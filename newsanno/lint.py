@@ -118,6 +118,11 @@ def _whole_word_spans(text: str, needle: str) -> Iterable[tuple[int, int]]:
             i = text.find(needle, i + 1)
 
 
+def _warning(shown: str, message: str, code: str, pointer: str, hint: str, annotation_id: str | None = None) -> Problem:
+    """A lint finding as a problem: every finding is a warning (``--strict`` promotes them later)."""
+    return Problem(shown, message, code, pointer=pointer, annotation_id=annotation_id, hint=hint, severity="warning")
+
+
 def _covered(start: int, end: int, spans: Iterable[tuple[int, int]]) -> bool:
     return any(s <= start and end <= e for s, e in spans)
 
@@ -145,8 +150,7 @@ def _unannotated_names(ann: Annotations, text: str, shown: str) -> list[_Finding
             labels = sorted({m["label"] for m in examples})
             message = f"{name!r} is a {'/'.join(labels)} name elsewhere ({example['id']}) but has no NAM mention here: {context(text, start, end)}"
             hint = f"add a NAM mention start={start} end={end} for entity {example['entity_id']}, or record an exception if this occurrence is not that name"
-            problem = Problem(shown, message, UNANNOTATED_NAME, pointer="/mentions/-", hint=hint, severity="warning")
-            findings.append(_Finding(problem, start, end))
+            findings.append(_Finding(_warning(shown, message, UNANNOTATED_NAME, "/mentions/-", hint), start, end))
     return findings
 
 
@@ -175,9 +179,7 @@ def _label_conflicts(ann: Annotations, text: str, shown: str) -> list[_Finding]:
                 f"{name!r} is labelled {m['label']} here but {main} in {', '.join(main_ids[:5])}: {context(text, m['start'], m['end'])}"
             )
             hint = f"use {main} if it is the same kind of referent, or record an exception explaining the difference"
-            problem = Problem(
-                shown, message, LABEL_CONFLICT, pointer=f"/mentions/{i}/label", annotation_id=m["id"], hint=hint, severity="warning"
-            )
+            problem = _warning(shown, message, LABEL_CONFLICT, f"/mentions/{i}/label", hint, m["id"])
             findings.append(_Finding(problem, m["start"], m["end"]))
     return findings
 
@@ -201,10 +203,7 @@ def _canonical_names(ann: Annotations, shown: str) -> list[_Finding]:
             others = sorted({m["text"] for m in mentions})
             message = f"entity {e['id']} is named {e['name']!r}, which is not the text of any of its mentions ({', '.join(map(repr, others[:5]))})"
             hint = f"rename it to {best['text']!r}"
-        problem = Problem(
-            shown, message, CANONICAL_NAME, pointer=f"/entities/{i}/name", annotation_id=e["id"], hint=hint, severity="warning"
-        )
-        findings.append(_Finding(problem))
+        findings.append(_Finding(_warning(shown, message, CANONICAL_NAME, f"/entities/{i}/name", hint, e["id"])))
     return findings
 
 
@@ -254,19 +253,11 @@ def _quote_marks(ann: Annotations, text: str, shown: str) -> list[_Finding]:
         end = min(close_at + 1, len(text))
         message = f"quotation marks not covered by any quote: {context(text, open_at, end)}"
         hint = f"add a quote with start={open_at + 1} end={close_at} (kind scare if the marks report no speech)"
-        problem = Problem(shown, message, UNQUOTED_MARKS, pointer="/quotes/-", hint=hint, severity="warning")
-        findings.append(_Finding(problem, open_at, end))
+        findings.append(_Finding(_warning(shown, message, UNQUOTED_MARKS, "/quotes/-", hint), open_at, end))
     for pos in unpaired:
         message = f"quotation mark without a partner in its paragraph: {context(text, pos, pos + 1)}"
-        problem = Problem(
-            shown,
-            message,
-            UNPAIRED_MARK,
-            pointer="/quotes/-",
-            hint="check the text for a missing or stray quotation mark",
-            severity="warning",
-        )
-        findings.append(_Finding(problem, pos, pos + 1))
+        hint = "check the text for a missing or stray quotation mark"
+        findings.append(_Finding(_warning(shown, message, UNPAIRED_MARK, "/quotes/-", hint), pos, pos + 1))
     return findings
 
 
@@ -277,25 +268,12 @@ def _quote_rules(ann: Annotations, text: str, shown: str) -> list[_Finding]:
         if q["kind"] == DIRECT_KIND and (q["speaker_mention_id"] is None or q["speaker_entity_id"] is None):
             message = f"direct quote {q['id']} has no speaker: {context(text, q['start'], q['end'])}"
             hint = 'point speaker_mention_id/speaker_entity_id at the speaker; an unnamed speaker ("one official") gets a NOM mention'
-            problem = Problem(
-                shown,
-                message,
-                DIRECT_WITHOUT_SPEAKER,
-                pointer=f"/quotes/{i}/speaker_mention_id",
-                annotation_id=q["id"],
-                hint=hint,
-                severity="warning",
-            )
-            findings.append(_Finding(problem))
+            findings.append(_Finding(_warning(shown, message, DIRECT_WITHOUT_SPEAKER, f"/quotes/{i}/speaker_mention_id", hint, q["id"])))
         cue = q["cue"]
         if cue is not None and cue["start"] < q["end"] and q["start"] < cue["end"]:
             inside = q["start"] <= cue["start"] and cue["end"] <= q["end"]
             message = f"cue {cue['text']!r} of quote {q['id']} {'lies inside' if inside else 'overlaps'} its content: {context(text, cue['start'], cue['end'])}"
-            hint = _cue_hint(q)
-            problem = Problem(
-                shown, message, CUE_INSIDE_CONTENT, pointer=f"/quotes/{i}/cue", annotation_id=q["id"], hint=hint, severity="warning"
-            )
-            findings.append(_Finding(problem))
+            findings.append(_Finding(_warning(shown, message, CUE_INSIDE_CONTENT, f"/quotes/{i}/cue", _cue_hint(q), q["id"])))
     return findings
 
 
@@ -318,16 +296,7 @@ def _claimants(ann: Annotations, shown: str) -> list[_Finding]:
             continue
         message = f"claim {c['id']} is attributed to entity {entity}, which has no mention in the document"
         hint = "add a mention of the claimant (NOM or PRO if it is unnamed) and set claimant_mention_id, or set claimant_entity_id to null for the author"
-        problem = Problem(
-            shown,
-            message,
-            CLAIMANT_WITHOUT_MENTION,
-            pointer=f"/claims/{i}/claimant_entity_id",
-            annotation_id=c["id"],
-            hint=hint,
-            severity="warning",
-        )
-        findings.append(_Finding(problem))
+        findings.append(_Finding(_warning(shown, message, CLAIMANT_WITHOUT_MENTION, f"/claims/{i}/claimant_entity_id", hint, c["id"])))
     return findings
 
 
@@ -361,17 +330,7 @@ def _apply_exceptions(findings: list[_Finding], exceptions: list[LintException],
             where = f"span {exc['start']}..{exc['end']}"
         message = f"exception for {exc['code']} at {where} matches no finding (reason given: {exc['reason']!r})"
         hint = "remove it, or fix its code/location if the finding moved"
-        kept.append(
-            Problem(
-                shown,
-                message,
-                STALE_EXCEPTION,
-                pointer=f"/exceptions/{i}",
-                annotation_id=exc["annotation_id"],
-                hint=hint,
-                severity="warning",
-            )
-        )
+        kept.append(_warning(shown, message, STALE_EXCEPTION, f"/exceptions/{i}", hint, exc["annotation_id"]))
     return kept
 
 

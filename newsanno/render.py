@@ -19,7 +19,7 @@ from typing import Any
 
 from newsanno import agreement, schema
 from newsanno.adjudication_view import adjudication_panel
-from newsanno.model import Annotations, Document
+from newsanno.model import Annotations, Document, Mention
 
 # Nesting order of the layers, outermost first.
 _RANK = {"claim": 0, "quote": 1, "cue": 2, "mention": 3, "suggestion": 4}
@@ -192,6 +192,19 @@ def _names(ann: Annotations) -> dict[str, str]:
     return {x["id"]: x["name"] for x in ann["entities"]}
 
 
+def _mention_link(mention_id: str | None, mentions: dict[str, Mention], names: dict[str, str], side: str) -> str:
+    """A link to the mention naming a speaker or claimant, shown by its entity's name; "" without one."""
+    if mention_id not in mentions:
+        return ""
+    mention = mentions[mention_id]
+    return f'<a href="#{e(side)}ann-{e(mention["id"])}">{e(names.get(mention["entity_id"], mention["text"]))}</a>'
+
+
+def _row(kind: str, item_id: str, tag: str, who: str, side: str) -> str:
+    """One quote or claim of the side panel: a link to it, its kind or check-worthiness, and who says it."""
+    return f'<li data-{kind}-row="{e(item_id)}"><a href="#{e(side)}ann-{e(item_id)}">{e(item_id)}</a> <small>{e(tag)}</small> {who}</li>'
+
+
 def side_panel(ann: Annotations, side: str = "") -> str:
     """Entities with mention counts, quotes and claims, each linking to its place in the text."""
     names = _names(ann)
@@ -210,27 +223,16 @@ def side_panel(ann: Annotations, side: str = "") -> str:
         )
     parts.append("</ul><h2>Quotes</h2><ul class='quotes'>")
     for q in ann["quotes"]:
-        speaker = "no named source"
-        if q["speaker_mention_id"] in mentions:
-            sm = mentions[q["speaker_mention_id"]]
-            speaker = f'<a href="#{e(side)}ann-{e(sm["id"])}">{e(names.get(sm["entity_id"], sm["text"]))}</a>'
+        speaker = _mention_link(q["speaker_mention_id"], mentions, names, side) or "no named source"
         cue = f' cue: <a href="#{e(side)}ann-{e(q["id"])}-cue">{e(q["cue"]["text"])}</a>' if q["cue"] else ""
-        parts.append(
-            f'<li data-quote-row="{e(q["id"])}"><a href="#{e(side)}ann-{e(q["id"])}">{e(q["id"])}</a> '
-            f"<small>{e(q['kind'])}</small> speaker: {speaker}{cue}</li>"
-        )
+        parts.append(_row("quote", q["id"], q["kind"], f"speaker: {speaker}{cue}", side))
     parts.append("</ul><h2>Claims</h2><ul class='claims'>")
     for c in ann["claims"]:
-        claimant = "the author"
-        if c["claimant_mention_id"] in mentions:
-            cm = mentions[c["claimant_mention_id"]]
-            claimant = f'<a href="#{e(side)}ann-{e(cm["id"])}">{e(names.get(cm["entity_id"], cm["text"]))}</a>'
-        elif c["claimant_entity_id"]:
-            claimant = e(names.get(c["claimant_entity_id"], c["claimant_entity_id"]))
-        parts.append(
-            f'<li data-claim-row="{e(c["id"])}"><a href="#{e(side)}ann-{e(c["id"])}">{e(c["id"])}</a> '
-            f"<small>{e(c['checkworthiness'])}</small> claimant: {claimant}</li>"
-        )
+        claimant = _mention_link(c["claimant_mention_id"], mentions, names, side)
+        if not claimant:
+            entity = c["claimant_entity_id"]
+            claimant = e(names.get(entity, entity)) if entity else "the author"
+        parts.append(_row("claim", c["id"], c["checkworthiness"], f"claimant: {claimant}", side))
     parts.append("</ul>")
     return "".join(parts)
 

@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 from tqdm import tqdm
 
-from newsanno.build.engines import RunOptions
+from newsanno.build.engines import RunOptions, check_corpus
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, report
 from newsanno.problems import Problem, has_errors
 from newsanno.tokencache import DEFAULT_CACHE_DIR
@@ -42,6 +43,29 @@ def add_corpus_options(p: argparse.ArgumentParser) -> None:
     )
     p.add_argument("--no-cache", action="store_true", help="neither read nor write the token cache")
     p.add_argument("--quiet", action="store_true", help="no progress bar (there is none anyway when stderr is not a terminal)")
+
+
+def add_check_options(p: argparse.ArgumentParser, *, strict: bool = False) -> None:
+    """The options of a command that checks documents (validate, lint): the corpus, PATHs, the report.
+
+    ``strict`` adds --strict (findings become errors) where lint has always shown it, before --format.
+    """
+    add_corpus_options(p)
+    p.add_argument("paths", nargs="*", type=Path, metavar="PATH", help="document folders (or files in them) inside --raw; default: all")
+    if strict:
+        p.add_argument("--strict", action="store_true", help="treat findings as errors (exit 1 if any)")
+    p.add_argument("--format", choices=report.FORMATS, default="text", help="output format (default: text)")
+    report.add_max_problems(p)
+
+
+def run_check(command: str, args: argparse.Namespace, select: Callable[[list[Problem]], list[Problem]] = lambda problems: problems) -> int:
+    """Check the documents the options of :func:`add_check_options` name, report ``select(problems)``;
+    the exit code."""
+    if (refused := require_raw(command, args.raw)) is not None:
+        return refused
+    with progress(args, 0, command) as bar:
+        documents, problems = check_corpus(args.raw, args.paths, run_options(args), bar)
+    return finish(select(problems), documents, args.format, args.max_problems)
 
 
 def positive(value: str) -> int:

@@ -22,7 +22,7 @@ from newsanno.validate.annotations import RULES, annotation_problems
 from newsanno.validate.canonical import in_order
 from newsanno.validate.loader import check_json_file, load_document, sha256_hex, text_problems
 from newsanno.validate.locate import locate_all
-from newsanno.validate.parse import MAX_DIGITS, parse_json, parse_json_exact
+from newsanno.validate.parse import MAX_DIGITS, parse_json, parse_json_exact, read_json_file
 from newsanno.validate.pointers import escape, pointer
 from newsanno.validate.reading import (
     DEFAULT_LIMITS,
@@ -62,6 +62,7 @@ __all__ = [
     "pointer",
     "problems_against",
     "read_bytes",
+    "read_json_file",
     "schema_problems",
     "sha256_hex",
     "shown_paths",

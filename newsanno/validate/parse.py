@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
 import orjson
@@ -17,7 +18,7 @@ import orjson
 from newsanno.problems import Problem
 from newsanno.validate.locate import locate_all, locate_duplicate
 from newsanno.validate.pointers import child
-from newsanno.validate.reading import DEFAULT_LIMITS, Limits, decode_text, line_col
+from newsanno.validate.reading import DEFAULT_LIMITS, Limits, decode_text, line_col, read_bytes
 
 # Offsets fit in 10 digits; a longer number is hostile (CPython refuses > 4300 digits anyway).
 MAX_DIGITS = 30
@@ -101,6 +102,19 @@ def parse_json(data: bytes, display: str, limits: Limits = DEFAULT_LIMITS) -> tu
             )
         ]
     return value, problems
+
+
+def read_json_file(path: Path, display: str, limits: Limits = DEFAULT_LIMITS) -> tuple[Any, bytes, list[Problem]]:
+    """Read a corpus file within ``limits`` and parse it strictly: (value, its bytes, problems).
+
+    The value is None when reading or parsing failed (the problems say why; the bytes are then
+    empty); otherwise there are no problems yet and the caller checks the value further.
+    """
+    data, problems = read_bytes(path, limits)
+    if data is None:
+        return None, b"", problems
+    value, problems = parse_json(data, display, limits)
+    return value, data, problems
 
 
 def _refused(exc: Exception, text: str, display: str, limits: Limits) -> Problem:

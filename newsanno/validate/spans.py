@@ -57,6 +57,11 @@ def _inside_clusters(text: str) -> set[int]:
     return inside
 
 
+def _at(shown: str, where: str, field: str, ann_id: str | None, message: str, code: str, hint: str | None = None) -> list[Problem]:
+    """The one problem of a span, pointing at its ``field`` (a span stops at its first fault)."""
+    return [Problem(shown, message, code, pointer=f"{where}/{field}", annotation_id=ann_id, hint=hint)]
+
+
 def span_problems(
     span: dict[str, Any], text: str, shown: str, where: str, ann_id: str | None, boundaries: frozenset[int] | None = None
 ) -> list[Problem]:
@@ -64,54 +69,26 @@ def span_problems(
     start, end, said = span["start"], span["end"], span["text"]
     if end <= start:
         kind = "zero-length" if end == start else "reversed"
-        return [
-            Problem(
-                shown,
-                f"{kind} span: start {start} is not before end {end}",
-                "span.order",
-                pointer=f"{where}/end",
-                annotation_id=ann_id,
-                hint=occurs_hint(text, said, start),
-            )
-        ]
+        message = f"{kind} span: start {start} is not before end {end}"
+        return _at(shown, where, "end", ann_id, message, "span.order", occurs_hint(text, said, start))
     if end > len(text):
-        return [
-            Problem(
-                shown,
-                f"span end {end} is past the end of text.txt ({len(text)} characters)",
-                "span.range",
-                pointer=f"{where}/end",
-                annotation_id=ann_id,
-            )
-        ]
+        message = f"span end {end} is past the end of text.txt ({len(text)} characters)"
+        return _at(shown, where, "end", ann_id, message, "span.range")
     for name, offset in (("start", start), ("end", end)):
         if boundaries is not None and offset not in boundaries:
             left = max(b for b in boundaries if b < offset)
             right = min(b for b in boundaries if b > offset)
-            return [
-                Problem(
-                    shown,
-                    f"{name} {offset} splits the grapheme cluster {text[left:right]!r} at {left}..{right}; "
-                    f"expected {left} or {right}, found {offset}",
-                    "span.grapheme",
-                    pointer=f"{where}/{name}",
-                    annotation_id=ann_id,
-                    hint="a base letter and its combining marks (or an emoji sequence) belong to one span",
-                )
-            ]
+            message = (
+                f"{name} {offset} splits the grapheme cluster {text[left:right]!r} at {left}..{right}; "
+                f"expected {left} or {right}, found {offset}"
+            )
+            hint = "a base letter and its combining marks (or an emoji sequence) belong to one span"
+            return _at(shown, where, name, ann_id, message, "span.grapheme", hint)
     actual = text[start:end]
     if actual == said:
         return []
-    return [
-        Problem(
-            shown,
-            f"`text` is {said!r} but text[{start}:{end}] is {actual!r}",
-            "span.text",
-            pointer=f"{where}/start",
-            annotation_id=ann_id,
-            hint=occurs_hint(text, said, start),
-        )
-    ]
+    message = f"`text` is {said!r} but text[{start}:{end}] is {actual!r}"
+    return _at(shown, where, "start", ann_id, message, "span.text", occurs_hint(text, said, start))
 
 
 def _offsets_clean(ann: Annotations, text: str) -> bool:
