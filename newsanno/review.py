@@ -18,7 +18,7 @@ from newsanno.annotators import ADJUDICATION_SCHEMA, read_json
 from newsanno.atomic import write_atomic
 from newsanno.model import Document
 from newsanno.problems import Problem, has_errors
-from newsanno.validate import DEFAULT_LIMITS, Limits, load_document
+from newsanno.validate import DEFAULT_LIMITS, Limits, annotation_problems, load_document
 
 # A folder render wrote before holds its index page; anything else is not replaced without --force.
 PAGES = guard.Output("review folder", folder=True, marker=guard.has_file("index.html"))
@@ -74,8 +74,6 @@ def render_pages(
     ``diff`` (with exactly one document) also writes that document against a second
     annotations file; ``suggestions`` shows each document's suggestions.json.
     """
-    from newsanno.cli.agreement import read_annotations
-
     result = Rendered(guard.output_problems(out, PAGES, [raw], force=force))
     if result.problems:
         return result
@@ -90,11 +88,14 @@ def render_pages(
             pages.append((doc, extras))
     other = None
     if diff is not None:
-        other, found = read_annotations(diff, limits)
-        result.problems += found
+        other, found = read_json(diff, schema.ANNOTATIONS, limits)
+        result.problems += [p for p in found if p.severity == "error"]
         if other is not None and pages and other["document_id"] != pages[0][0].id:
             message = f"annotates {other['document_id']!r}, not {pages[0][0].id!r}"
             result.problems.append(Problem(str(diff), message, "agreement.different_documents"))
+        elif other is not None and pages:
+            # Compared against the document, so it must hold against the document's text.
+            result.problems += annotation_problems(other, pages[0][0].text, str(diff))
     if has_errors(result.problems):
         return result
     files = {out / f"{doc.id}.html": render.render_document(doc, **extras) for doc, extras in pages}

@@ -17,7 +17,6 @@ from newsanno import adjudicate, corpus, jsonio, schema
 from newsanno.annotators import ADJUDICATION_SCHEMA, read_json
 from newsanno.atomic import write_atomic
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
-from newsanno.cli.agreement import read_annotations
 from newsanno.cli.common import limits_from
 from newsanno.problems import Problem, has_errors
 from newsanno.validate import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, annotation_problems, decode_text, read_bytes, schema_problems
@@ -59,8 +58,8 @@ def run(args: argparse.Namespace) -> int:
         print(f"newsanno adjudicate: --date {args.date!r} is not an ISO date YYYY-MM-DD", file=sys.stderr)
         return EXIT_USAGE
     limits = limits_from(args)
-    a, problems = read_annotations(args.a, limits)
-    b, found = read_annotations(args.b, limits)
+    a, problems = read_json(args.a, schema.ANNOTATIONS, limits)
+    b, found = read_json(args.b, schema.ANNOTATIONS, limits)
     problems += found
     if a is not None and b is not None and a["document_id"] != b["document_id"]:
         problems.append(

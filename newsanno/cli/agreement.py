@@ -6,14 +6,11 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
 
-from newsanno import agreement, schema
+from newsanno import agreement
 from newsanno.agreement_files import read_pair
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
 from newsanno.cli.common import add_limit_options, limits_from
-from newsanno.problems import Problem, has_errors
-from newsanno.validate import Limits, parse_json, read_bytes, schema_problems
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -24,18 +21,6 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("--text", type=Path, help="the document's text.txt (default: the one beside A.json, else raw/<document_id>/text.txt)")
     add_limit_options(p, hidden=True)
     p.set_defaults(run=run)
-
-
-def read_annotations(path: Path, limits: Limits) -> tuple[Any, list[Problem]]:
-    """Strictly parse and schema-check one annotations.json (no text needed for agreement)."""
-    data, problems = read_bytes(path, limits)
-    if data is None:
-        return None, problems
-    value, problems = parse_json(data, str(path), limits)
-    if value is None:
-        return None, problems
-    problems = schema_problems(value, schema.ANNOTATIONS, str(path))
-    return (None if has_errors(problems) else value), problems
 
 
 def run(args: argparse.Namespace) -> int:

@@ -4,5 +4,5 @@ Each module is pure: values in, values and :class:`newsanno.problems.Problem` li
 Format modules (``brat``, ``labelstudio``, ``labelstudio_export``) only map their format to and from
 the neutral :mod:`~newsanno.convert.record`; :mod:`~newsanno.convert.assemble` turns a record into
 annotations (union-find, entities, ids) for every importer.
-Reading and writing files is the job of ``newsanno.cli.importer`` and ``newsanno.cli.exporter``.
+Reading and writing files is the job of ``newsanno.importing`` and ``newsanno.export``.
 """
