@@ -439,3 +439,49 @@ def test_card_lists_metadata_overrides_escaped() -> None:
     stats.overrides.append(("doc", "author", "Elena | Marsh", "byline\nmisprinted <b>"))
     section = card.statistics(stats).split("### Metadata overrides")[1]
     assert "| doc | author | Elena \\| Marsh | byline misprinted &lt;b&gt; |" in section
+
+
+# --- importers and exporters are lossless or refuse -----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("note", "why"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "deeper"),
+        ('{"id": "M1", "id": "M2"}', "duplicate"),
+        ('{"id": NaN}', "NaN"),
+    ],
+)
+def test_brat_notes_are_read_with_the_strict_json_reader(note: str, why: str) -> None:
+    from newsanno.convert import brat
+
+    text = "Maria Lopez spoke.\n"
+    ann = f"T1\tPERSON 0 11\tMaria Lopez\n#1\tAnnotatorNotes T1\t{brat.NOTE_PREFIX}{note}\n"
+    annotations, problems = brat.import_ann(ann, text, "doc")
+    assert annotations is None
+    assert any(p.code == "brat.syntax" and "strict JSON" in p.message for p in problems), problems
+
+
+def test_brat_export_refuses_what_it_cannot_read_back() -> None:
+    from newsanno.convert import brat
+    from newsanno.convert.record import Record, Span
+
+    record = Record(spans=[Span("m1", "mention", 0, 9, "Maria\tLop", {"label": "PERSON", "form": "NAM"}, "M1")])
+    _, problems = brat.write_ann(record)
+    assert [p.code for p in problems] == ["brat.unwritable"] and problems[0].severity == "error"
+
+
+def test_render_never_writes_through_a_link_in_its_output(small_corpus: Path, tmp_path: Path) -> None:
+    outside = tmp_path / "outside.html"
+    outside.write_text("precious\n", encoding="utf-8")
+    out = tmp_path / "review"
+    out.mkdir()
+    (out / "index.html").symlink_to(outside)
+    result = run_cli("render", "--raw", small_corpus, "--out", out)
+    assert outside.read_text(encoding="utf-8") == "precious\n"
+    if result.returncode == 0:
+        assert not (out / "index.html").is_symlink(), "the link itself was replaced, not written through"
+    linked = tmp_path / "linked"
+    linked.symlink_to(out, target_is_directory=True)
+    refused = run_cli("render", "--raw", small_corpus, "--out", linked, "--force")
+    assert refused.returncode == 1 and "[output.symlink]" in refused.stdout
