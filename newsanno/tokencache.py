@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import operator
 import os
 import struct
 import sys
@@ -72,22 +73,26 @@ def _text_key(text: str) -> bytes:
 
 def describes(tok: Tokenization, text: str) -> bool:
     """Whether ``tok`` is a tokenization of ``text``: tokens in order inside the text, made of
-    exactly its non-space characters, and sentences that partition the tokens in order."""
-    previous_end = 0
-    for start, end in zip(tok.starts, tok.ends, strict=True):
-        if not previous_end <= start < end <= len(text):
-            return False
-        if text[previous_end:start].strip() or any(ch.isspace() for ch in text[start:end]):
-            return False
-        previous_end = end
-    if text[previous_end:].strip():
+    exactly its non-space characters, and sentences that partition the tokens in order.
+
+    Checked with C-level passes (``map``, ``join``), since every cache hit pays for it: ordered,
+    non-empty, in-range tokens whose texts joined equal the text without its white space can
+    neither hold white space nor skip a non-space character.
+    """
+    starts, ends = tok.starts, tok.ends
+    if len(starts) != len(ends):
         return False
-    expected = 0
-    for first, stop in tok.sentences:
-        if first != expected or stop <= first:
-            return False
-        expected = stop
-    return expected == len(tok.starts)
+    if starts and (starts[0] < 0 or ends[-1] > len(text)):
+        return False
+    if not all(map(operator.lt, starts, ends)) or not all(map(operator.le, ends, starts[1:])):
+        return False
+    if "".join(map(text.__getitem__, map(slice, starts, ends))) != "".join(text.split()):
+        return False
+    firsts = [first for first, _ in tok.sentences]
+    stops = [stop for _, stop in tok.sentences]
+    if firsts[:1] != ([0] if starts else []) or firsts[1:] != stops[:-1] or not all(map(operator.lt, firsts, stops)):
+        return False
+    return (stops[-1] if stops else 0) == len(starts)
 
 
 def decode(data: bytes, text: str) -> Tokenization | None:

@@ -292,7 +292,9 @@ def _mutated(ann: dict[str, Any], text: str, rnd: random.Random) -> tuple[dict[s
             q["cue"] = None if rnd.random() < 0.5 else {"start": q["start"], "end": q["end"], "text": q["text"]}
         elif kind == 11 and ann["entities"]:  # something invisible, or a decomposed accent, in a name
             e = rnd.choice(ann["entities"])
-            e["name"] += rnd.choice(["\u200b", "\u202e", "\x07", "e\u0301"])
+            e["name"] += rnd.choice(["\u200b", "\u202e", "\x07", "e\u0301", "\n", "\\t"])
+            if spans and rnd.random() < 0.5:  # a line feed is allowed in a span's text, a TAB is not
+                rnd.choice(spans)["text"] += rnd.choice(["\n", "\t", "\n\u200d"])
     return ann, text
 
 
