@@ -25,19 +25,21 @@ def make(root: Path, n: int) -> Path:
     starts = [p * (len(sentence) * per + 1) + j * len(sentence) for p in range(len(paragraphs)) for j in range(per)][:n]
     folder = root / "many"
     folder.mkdir(parents=True)
-    (folder / "source.txt").write_text(text, encoding="utf-8")
+    # A source the wsws profile reads (headline, author, date, body): validate re-derives the text from it.
+    source = f"Many\n\nBench Reporter\n1 January 2024\n\n{text}"
+    (folder / "source.txt").write_text(source, encoding="utf-8")
     (folder / "text.txt").write_text(text, encoding="utf-8")
     digest = hashlib.sha256(text.encode()).hexdigest()
     meta = {
         "id": "many",
         "title": "Many",
-        "author": None,
+        "author": "Bench Reporter",
         "published": "2024-01-01",
         "publisher": "Bench",
         "language": "en",
         "source_url": None,
         "split": "train",
-        "source_sha256": digest,
+        "source_sha256": hashlib.sha256(source.encode()).hexdigest(),
         "text_sha256": digest,
         "rights": {"text": "CC0-1.0", "annotations": "CC0-1.0"},
     }
