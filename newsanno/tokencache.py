@@ -24,13 +24,12 @@ from __future__ import annotations
 import contextlib
 import hashlib
 import operator
-import os
 import struct
 import sys
 from array import array
 from pathlib import Path
 
-from newsanno.atomic import write_atomic
+from newsanno.atomic import read_regular, write_atomic
 from newsanno.tokens import TOKENIZER_ID, Tokenization, tokenize
 
 DEFAULT_CACHE_DIR = Path(".newsanno-cache")
@@ -115,16 +114,6 @@ def decode(data: bytes, text: str) -> Tokenization | None:
     return tok if describes(tok, text) else None
 
 
-def _read_entry(path: Path) -> bytes | None:
-    """An entry's bytes; None if absent, unreadable, or reached through a symbolic link."""
-    try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
-    except OSError:
-        return None
-    with os.fdopen(fd, "rb") as f:
-        return f.read()
-
-
 class TokenCache:
     """Tokenize through an on-disk cache; ``root=None`` disables caching (always tokenize)."""
 
@@ -142,7 +131,7 @@ class TokenCache:
         if self.root is None:
             return tokenize(text)
         path = self.path(text)
-        data = _read_entry(path) if self._inside(path) else None
+        data = read_regular(path) if self._inside(path) else None
         cached = decode(data, text) if data is not None else None
         if cached is not None:
             return cached
