@@ -35,21 +35,36 @@ def occurs_hint(text: str, said: Any, start: int) -> str | None:
     if not isinstance(said, str) or not said:
         return None
     start = min(max(start, 0), len(text))
-    near: list[int] = []
+    after: list[int] = []  # occurrences at or after start, nearest first
     i, hi = start, start + WINDOW + len(said)
-    while len(near) < 3 and (i := text.find(said, i, hi)) != -1:
-        near.append(i)
+    while len(after) < 3 and (i := text.find(said, i, hi)) != -1:
+        after.append(i)
         i += 1
-    # Backwards: each rfind must end before the previous hit's end, so it finds an earlier start.
+    # Backwards: each rfind must end before the previous hit's end, so it finds an earlier start
+    # (all before ``start``, nearest first).
+    before: list[int] = []
     j, lo = start + len(said) - 1, max(0, start - WINDOW)
-    for _ in range(3):
-        j = text.rfind(said, lo, j)
-        if j == -1:
-            break
-        near.append(j)
+    while len(before) < 3 and (j := text.rfind(said, lo, j)) != -1:
+        before.append(j)
         j += len(said) - 1
-    positions = near or list(_first_occurrences(text, said))
-    if not positions:
+    if after or before:
+        nearest = _merge_nearest(start, before, after)
+    else:
+        nearest = sorted(_first_occurrences(text, said), key=lambda p: (abs(p - start), p))[:3]
+    if not nearest:
         return None
-    nearest = sorted(set(positions), key=lambda p: (abs(p - start), p))[:3]
     return f"{said!r} occurs at {', '.join(f'{p}..{p + len(said)}' for p in nearest)}"
+
+
+def _merge_nearest(start: int, before: list[int], after: list[int]) -> list[int]:
+    """The three positions nearest ``start`` from two lists already ordered by distance (ties: the earlier)."""
+    out: list[int] = []
+    b = a = 0
+    while len(out) < 3 and (b < len(before) or a < len(after)):
+        if a == len(after) or (b < len(before) and start - before[b] <= after[a] - start):
+            out.append(before[b])
+            b += 1
+        else:
+            out.append(after[a])
+            a += 1
+    return sorted(out, key=lambda p: (abs(p - start), p))
