@@ -113,7 +113,7 @@ def _pattern(path: Path, where: str, pattern: str, groups: tuple[str, ...] = ())
 
 def _compile(data: dict[str, Any], path: Path) -> Profile:
     dateline = data["dateline"]
-    source_url = data.get("source_url")
+    source_url = data["source_url"]
     notice = data["rights"]["notice"]
     if notice is not None and "{source_url}" in notice and not (source_url and source_url["required"]):
         # Without a required Source paragraph the notice would name an empty address.
@@ -124,7 +124,7 @@ def _compile(data: dict[str, Any], path: Path) -> Profile:
         language=data["language"],
         byline_prefixes=tuple(data["byline"]["prefixes"]),
         author_separator=data["byline"]["separator"],
-        fixed_author=data["byline"].get("fixed_author"),
+        fixed_author=data["byline"]["fixed_author"],
         date_formats=tuple(data["date"]["formats"]),
         date_example=data["date"]["example"],
         date_required=data["date"]["required"],
@@ -133,8 +133,8 @@ def _compile(data: dict[str, Any], path: Path) -> Profile:
         footer_patterns=tuple(_pattern(path, f"/footer_patterns/{i}", p) for i, p in enumerate(data["footer_patterns"])),
         source_url=_pattern(path, "/source_url/pattern", source_url["pattern"], ("url",)) if source_url else None,
         source_url_required=bool(source_url and source_url["required"]),
-        rejoin_broken_paragraphs=data.get("rejoin_broken_paragraphs", True),
-        markdown=data.get("markdown", True),
+        rejoin_broken_paragraphs=data["rejoin_broken_paragraphs"],
+        markdown=data["markdown"],
         rights_text=data["rights"]["text"],
         rights_notice=data["rights"]["notice"],
         rights_annotations=data["rights"]["annotations"],
