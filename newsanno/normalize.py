@@ -169,7 +169,9 @@ def normalize(source: str, profile: Profile | str = profiles.DEFAULT_PROFILE) ->
     paragraphs = _paragraphs("\n".join(lines[body_start:]))
     source_url = _drop_furniture(paragraphs, profile)
     if source_url is None and profile.source_url_required:
-        raise NormalizeError(f"expected a last paragraph matching {profile.source_url.pattern!r} (the source line) {about}", len(lines))
+        last = max((n for n, line in enumerate(lines, 1) if not _blank(line)), default=len(lines))
+        message = f"expected the last paragraph to be the source line, matching {profile.source_url.pattern!r} {about}"
+        raise NormalizeError(message, last)
     clean = _clean_inline if profile.markdown else str
     paragraphs = [clean(p) for p in paragraphs]
     if profile.rejoin_broken_paragraphs:
