@@ -62,7 +62,10 @@ def test_every_ner_sentence_rebuilds_as_a_spacy_doc_and_scores_with_examples(tex
         empty.append(example)  # its predicted doc has no entities
         perfect = Example(example.reference.copy(), example.reference)
         gold.append(perfect)
-    assert len(rows) == 54
+    # One row per sentence of every document, in order, none dropped or repeated (counted from the texts, whatever raw/ holds).
+    assert len(rows) == sum(len(tokenize(text).sentences) for text in texts.values())
+    for doc_id in texts:
+        assert sorted(r["sentence_id"] for r in rows if r["document_id"] == doc_id) == list(range(len(tokenize(texts[doc_id]).sentences)))
     assert Scorer.score_spans(gold, "ents")["ents_f"] == 1.0
     assert not Scorer.score_spans(empty, "ents")["ents_f"]
     # Entities read back through spaCy are the NAM mentions of the mentions config.

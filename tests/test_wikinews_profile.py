@@ -14,62 +14,16 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import WIKINEWS_FERRY as FERRY
+from conftest import WIKINEWS_FERRY_TEXT as FERRY_TEXT
+from conftest import WIKINEWS_FERRY_URL as URL
+from conftest import WIKINEWS_LICENCE as LICENCE
+from conftest import WIKINEWS_MARKET as MARKET
 from conftest import dump, run_cli
 
 from newsanno import profiles, splits
 from newsanno.add import add_document
 from newsanno.normalize import NormalizeError, normalize
-
-URL = "https://en.wikinews.org/wiki/Harbour_ferry_returns_to_service_after_storm_repairs"
-LICENCE = (
-    "From Wikinews, the free news source you can write (https://en.wikinews.org), by Wikinews contributors; "
-    "available under the Creative Commons Attribution 2.5 licence (https://creativecommons.org/licenses/by/2.5/)."
-)
-# An article the profile has not seen: a heading, a lead-in without final punctuation, a
-# Sources section, a Categories line and the Source paragraph.
-FERRY = f"""Harbour ferry returns to service after storm repairs
-
-Wednesday, March 5, 2025
-
-The Port Calder harbour ferry carried passengers again on Tuesday, two months after a winter
-storm tore its mooring lines.
-
-Repairs
-
-Engineers from the Calder Harbour Authority replaced the ferry's engines, the authority said.
-
-The harbour master wrote in a statement
-
-"We are glad to see the ferry back on the water."
-
-Sources
-
-"Ferry back in service" \u2014 Calder Gazette, March 4, 2025
-
-Categories: March 5, 2025 Transport Published Archived
-
-Source: {URL}
-{LICENCE}
-"""
-FERRY_TEXT = (
-    "The Port Calder harbour ferry carried passengers again on Tuesday, two months after a winter storm tore its mooring lines.\n\n"
-    "Repairs\n\n"
-    "Engineers from the Calder Harbour Authority replaced the ferry's engines, the authority said.\n\n"
-    "The harbour master wrote in a statement\n\n"
-    '"We are glad to see the ferry back on the water."\n\n'
-    "Sources\n\n"
-    '"Ferry back in service" \u2014 Calder Gazette, March 4, 2025\n'
-)
-# A second one, short, without headings or categories; a *starred* word stays as printed.
-MARKET = f"""Night market opens in Port Calder
-
-Saturday, June 14, 2025
-
-A night market opened on the quay on Friday with *forty* stalls, organisers said.
-
-Source: https://en.wikinews.org/wiki/Night_market_opens_in_Port_Calder
-{LICENCE}
-"""
 
 
 def test_headings_stay_paragraphs_and_furniture_goes() -> None:
