@@ -52,3 +52,17 @@ def test_id_splits_hold_out_about_a_tenth_each() -> None:
     for n in range(10_000):
         counts[splits.split_of_id(f"article-{n}")] += 1
     assert 900 < counts["test"] < 1100 and 900 < counts["validation"] < 1100
+
+
+def test_diff_flags_a_moved_split_as_a_major_change() -> None:
+    from newsanno.diff import Snapshot, diff, render_text
+
+    def snap(**splits: str) -> Snapshot:
+        return Snapshot({doc_id: {"meta": {"id": doc_id, "split": split}, "annotations": {}} for doc_id, split in splits.items()})
+
+    moved = diff(snap(a="train", b="validation"), snap(a="test", b="validation"))
+    assert moved.splits_moved == [("a", "train", "test")] and moved.required_bump() == "MAJOR"
+    assert "! document a moved from split train to test: splits are fixed when a document is added" in render_text(moved)
+    added = diff(snap(a="train"), snap(a="train", b="test"))  # a new document may go to any split
+    assert added.splits_moved == [] and added.required_bump() == "MINOR"
+    assert "moved from split" not in render_text(added)
