@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_cli
 
-from newsanno import checksums, history
+from newsanno.publish import checksums
+from newsanno.releases import history
 
 FIRST_RELEASE = "9296c4f0d571bba9d82f65eafc9e59a305ed8122"  # "Release v1.0.0" in this repository's history
 

@@ -7,7 +7,7 @@ import random
 
 import pytest
 
-from newsanno import splits
+from newsanno.corpus import splits
 
 
 def _hash(doc_id: str) -> str:
@@ -55,7 +55,7 @@ def test_id_splits_hold_out_about_a_tenth_each() -> None:
 
 
 def test_diff_flags_a_moved_split_as_a_major_change() -> None:
-    from newsanno.diff import Snapshot, diff, render_text
+    from newsanno.releases.diff import Snapshot, diff, render_text
 
     def snap(**splits: str) -> Snapshot:
         return Snapshot({doc_id: {"meta": {"id": doc_id, "split": split}, "annotations": {}} for doc_id, split in splits.items()})

@@ -21,9 +21,9 @@ from conftest import WIKINEWS_LICENCE as LICENCE
 from conftest import WIKINEWS_MARKET as MARKET
 from conftest import dump, run_cli
 
-from newsanno import profiles, splits
-from newsanno.add import add_document
-from newsanno.normalize import NormalizeError, normalize
+from newsanno.contribute.add import add_document
+from newsanno.corpus import profiles, splits
+from newsanno.corpus.normalize import NormalizeError, normalize
 
 
 def test_headings_stay_paragraphs_and_furniture_goes() -> None:

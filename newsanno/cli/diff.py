@@ -11,9 +11,9 @@ import json
 import sys
 from pathlib import Path
 
-from newsanno import diff as semantic
-from newsanno import history, revisions
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
+from newsanno.releases import diff as semantic
+from newsanno.releases import history, revisions
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

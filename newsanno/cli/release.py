@@ -7,8 +7,8 @@ import datetime
 import sys
 from pathlib import Path
 
-from newsanno import release, release_args
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
+from newsanno.releases import release, release_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

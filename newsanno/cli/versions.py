@@ -7,8 +7,8 @@ import json
 import sys
 from pathlib import Path
 
-from newsanno import history
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS
+from newsanno.releases import history
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
