@@ -316,8 +316,10 @@ def run_cli(
     return subprocess.CompletedProcess(argv, code, out.getvalue(), err.getvalue())
 
 
-def build(raw: Path, out: Path, card: Path, *extra: str) -> subprocess.CompletedProcess[str]:
-    return run_cli("build", "--raw", raw, "--out", out, "--card", card, *extra)
+def build(raw: Path, out: Path, card: Path, *extra: str | Path) -> subprocess.CompletedProcess[str]:
+    """``newsanno build`` of a test corpus; without a --changelog it builds with none, whatever the working directory holds."""
+    dating = [] if "--changelog" in extra else ["--no-changelog"]
+    return run_cli("build", "--raw", raw, "--out", out, "--card", card, *dating, *extra)
 
 
 def copy_seed(dest: Path) -> Path:
@@ -358,7 +360,7 @@ def shared_builds(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str | N
             root = tmp_path_factory.mktemp("pristine")
             write_corpus(root / "raw")
             (root / "CARD.md").write_text(CARD_TEXT, encoding="utf-8")
-            extra: list[str | Path] = []
+            extra: list[str | Path] = ["--no-changelog"]
             if changelog is not None:
                 (root / "CHANGELOG.md").write_text(changelog, encoding="utf-8")
                 extra = ["--changelog", root / "CHANGELOG.md"]

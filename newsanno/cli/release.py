@@ -5,16 +5,15 @@ from __future__ import annotations
 import argparse
 import datetime
 import sys
-from pathlib import Path
 
 from newsanno import release, release_args
-from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
+from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, add_repo_option, report
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("release", help=SUBCOMMANDS["release"], description=__doc__)
     p.add_argument("version", metavar="VERSION", help="the new version, X.Y.Z (SemVer 2.0, greater than every version recorded)")
-    p.add_argument("--repo", type=Path, default=Path("."), help="the git checkout to release (default: .)")
+    add_repo_option(p, "the git checkout to release")
     p.add_argument("--date", help="release date YYYY-MM-DD for the CHANGELOG (default: today)")
     p.add_argument("--push", metavar="REPO_ID", help="then upload dataset/ to this Hub dataset repo and tag it")
     p.add_argument("--dry-run", action="store_true", help="check everything, print every operation, change nothing")

@@ -13,7 +13,7 @@ import tempfile
 from pathlib import Path
 
 from newsanno import checksums, history
-from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS
+from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, add_repo_option
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,7 +26,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="DIR",
         help="dataset folder or a release vX.Y.Z (default: dataset/)",
     )
-    p.add_argument("--repo", type=Path, default=Path("."), help="the git checkout a release is read from (default: .)")
+    add_repo_option(p, "the git checkout a release is read from")
     p.set_defaults(run=run)
 
 
