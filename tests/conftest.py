@@ -322,6 +322,24 @@ def build(raw: Path, out: Path, card: Path, *extra: str | Path) -> subprocess.Co
     return run_cli("build", "--raw", raw, "--out", out, "--card", card, *dating, *extra)
 
 
+def worktree_files(root: Path = ROOT) -> list[str]:
+    """The working tree's files as git sees them (tracked and untracked, ignored ones left out), edits included."""
+    listed = subprocess.run(
+        ["git", "ls-files", "-z", "--cached", "--others", "--exclude-standard"], cwd=root, capture_output=True, check=True
+    ).stdout.decode("utf-8")
+    return sorted({name for name in listed.split("\0") if name and (root / name).is_file()})
+
+
+def overlay_worktree(dest: Path, skip: tuple[str, ...] = ("raw/", "dataset/")) -> None:
+    """Copy this checkout's working tree (not its last commit) over dest, so a clone runs the code under test."""
+    for name in worktree_files():
+        if name.startswith(skip):
+            continue
+        target = dest / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(ROOT / name, target)
+
+
 def copy_seed(dest: Path) -> Path:
     """A copy of the real raw/ corpus to mutate without touching the checkout."""
     shutil.copytree(ROOT / "raw", dest)
