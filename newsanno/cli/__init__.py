@@ -49,6 +49,12 @@ EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
 EXIT_BROKEN_PIPE = 128 + 13
 
 
+def debug_trace(exc: BaseException) -> None:
+    """Under NEWSANNO_DEBUG, print the traceback of a refusal (and of what caused it) before its one-line message."""
+    if os.environ.get("NEWSANNO_DEBUG"):
+        traceback.print_exception(exc, file=sys.stderr)
+
+
 def add_repo_option(p: argparse.ArgumentParser, help: str) -> None:
     """``--repo``: a git checkout that must exist (a usage error naming it otherwise, not a crash)."""
     p.add_argument("--repo", type=_existing_folder, default=Path("."), help=f"{help} (default: .)")
@@ -105,8 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         return EXIT_BROKEN_PIPE
     except Exception as exc:
         # Bad input is reported as problems long before this point; reaching here is a bug.
-        if os.environ.get("NEWSANNO_DEBUG"):
-            traceback.print_exc()
+        debug_trace(exc)
         print(f"newsanno: internal error: {type(exc).__name__}: {exc} (set NEWSANNO_DEBUG=1 for a traceback)", file=sys.stderr)
         return EXIT_INTERNAL
 

@@ -7,7 +7,7 @@ import datetime
 import sys
 
 from newsanno import release, release_args
-from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, add_repo_option, report
+from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, add_repo_option, debug_trace, report
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -25,11 +25,13 @@ def run(args: argparse.Namespace) -> int:
     try:
         release_args.check_arguments(args.version, date, args.push)
     except release_args.ReleaseArgumentError as exc:  # checked here too, to exit as a usage error before any work
+        debug_trace(exc)
         print(f"newsanno release: refused: {exc}", file=sys.stderr)
         return EXIT_USAGE
     try:
         result = release.make_release(args.repo.resolve(), args.version, date=date, dry_run=args.dry_run, push_to=args.push)
     except release.Refused as exc:
+        debug_trace(exc)
         report.emit(exc.problems, "text")
         print(f"newsanno release: refused: {exc}", file=sys.stderr)
         return EXIT_INVALID
