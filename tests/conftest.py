@@ -187,7 +187,7 @@ class DocBuilder:
 
     def lint(self) -> list[Problem]:
         """The linter's findings on :meth:`document`, shown as raw/<id>/annotations.json."""
-        from newsanno.lint import lint_document
+        from newsanno.validate.lint import lint_document
 
         return lint_document(self.document(), f"raw/{self.doc_id}/annotations.json")
 

@@ -14,9 +14,10 @@ import pytest
 from conftest import alpha, run_cli, write_document
 from PIL import Image
 
-from newsanno import card, safeyaml
-from newsanno.revisions import RevisionError, snapshot
-from newsanno.stats import CorpusStats
+from newsanno import safeyaml
+from newsanno.publish import card
+from newsanno.publish.stats import CorpusStats
+from newsanno.releases.revisions import RevisionError, snapshot
 
 INJECTION = "kept on purpose\n## Licence\nAll yours | <script>alert(1)</script>"
 
@@ -53,7 +54,7 @@ def test_chart_labels_are_drawn_literally(tmp_path: Path, card_file: Path) -> No
 
 @pytest.mark.parametrize("name", ["line\nbreak", "bidi\u202eevil", "tab\tand\x00nul", "zero\u200bwidth"])
 def test_chart_labels_with_control_characters_never_fail(name: str) -> None:
-    from newsanno import charts
+    from newsanno.publish import charts
 
     stats = CorpusStats()
     stats.quote_speakers.update([name, name, "plain"])
@@ -214,7 +215,7 @@ def test_review_pages_escape_titles_names_and_text(tmp_path: Path, payload: str)
 
 @pytest.mark.parametrize("where", ["file", "folder", "manifest"])
 def test_verify_refuses_symlinks_in_a_dataset_folder(tmp_path: Path, where: str) -> None:
-    from newsanno import checksums
+    from newsanno.publish import checksums
 
     folder = tmp_path / "dataset"
     (folder / "data").mkdir(parents=True)

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_cli
 
-from newsanno import checksums, history
+from newsanno.publish import checksums
+from newsanno.releases import history
 
 FIRST_RELEASE = "9296c4f0d571bba9d82f65eafc9e59a305ed8122"  # "Release v1.0.0" in this repository's history
 
@@ -122,7 +123,7 @@ def test_this_repositorys_first_release_loads_next_to_the_current_one(tmp_path: 
 
 
 def test_a_git_failure_is_not_read_as_a_missing_file(tmp_path: Path) -> None:
-    from newsanno import revisions
+    from newsanno.releases import revisions
 
     repo = tmp_path / "repo"
     repo.mkdir()

@@ -24,7 +24,7 @@ from conftest import FIXTURES, alpha, build, run_cli, write_document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsanno.build.pipeline import process
+from newsanno.builder.pipeline import process
 from newsanno.validate import DEFAULT_LIMITS
 
 _COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}

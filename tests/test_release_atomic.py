@@ -18,7 +18,8 @@ import test_release
 from conftest import FIXTURES, ROOT, dump, run_cli, write_document
 from test_release import StandInHub, cli, git
 
-from newsanno import checksums, release
+from newsanno.publish import checksums
+from newsanno.releases import release
 
 base, clone = test_release.base, test_release.clone  # the fixtures: a built fixture corpus, a fresh clone of it
 

@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, DocBuilder, alpha, dump, write_document
 
 from newsanno.cli import main
-from newsanno.render import render_diff, render_document
+from newsanno.review.render import render_diff, render_document
 from newsanno.validate import DEFAULT_LIMITS, load_document
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)

@@ -2,7 +2,7 @@
 
 Each subcommand lives in its own module with a ``register(subparsers)`` function that adds
 its parser and sets ``run``; ``run`` calls the library (the build itself is
-:mod:`newsanno.build`), hands the result to :mod:`~newsanno.cli.report` and returns the exit
+:mod:`newsanno.builder`), hands the result to :mod:`~newsanno.cli.report` and returns the exit
 code.  Exit codes: 0 success, 1 invalid input or failed check, 2 usage error, 3 internal error,
 141 (128 + SIGPIPE, as a shell reports it) when the reader of the output went away.
 """

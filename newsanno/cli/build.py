@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newsanno.build import BuildOptions, build_dataset, check_dataset
-from newsanno.build.engines import ENGINES
-from newsanno.build.shards import DEFAULT_MAX_DOCS_PER_SHARD
+from newsanno.builder import BuildOptions, build_dataset, check_dataset
+from newsanno.builder.engines import ENGINES
+from newsanno.builder.shards import DEFAULT_MAX_DOCS_PER_SHARD
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
 from newsanno.cli.common import add_corpus_options, positive, progress, run_options
 

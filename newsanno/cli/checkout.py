@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from newsanno import history
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, add_repo_option
+from newsanno.releases import history
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

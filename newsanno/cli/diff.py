@@ -10,9 +10,9 @@ import argparse
 import json
 import sys
 
-from newsanno import diff as semantic
-from newsanno import history, revisions
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, add_repo_option, report
+from newsanno.releases import diff as semantic
+from newsanno.releases import history, revisions
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -6,8 +6,8 @@ import argparse
 import datetime
 import sys
 
-from newsanno import release, release_args
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, add_repo_option, debug_trace, report
+from newsanno.releases import release, release_args
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

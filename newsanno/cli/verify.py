@@ -12,8 +12,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from newsanno import checksums, history
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, add_repo_option
+from newsanno.publish import checksums
+from newsanno.releases import history
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
