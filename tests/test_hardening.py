@@ -45,7 +45,7 @@ def test_chart_labels_are_drawn_literally(tmp_path: Path, card_file: Path) -> No
             entity["name"] = r"$\undefined{x}$"
     write_document(raw, doc, "train")
     out = tmp_path / "dataset"
-    result = run_cli("build", "--raw", raw, "--out", out, "--card", card_file, "--no-cache")
+    result = run_cli("build", "--raw", raw, "--out", out, "--card", card_file, "--no-changelog", "--no-cache")
     assert result.returncode == 0, result.stderr
     assert "internal error" not in result.stderr
     png = Image.open(io.BytesIO((out / "charts" / "quotes.png").read_bytes()))
@@ -258,7 +258,7 @@ def small_corpus(tmp_path: Path, card_file: Path) -> Path:
 def test_build_refuses_an_output_overlapping_its_corpus(small_corpus: Path, card_file: Path, out: str) -> None:
     before = _tree(small_corpus)
     target = small_corpus.parent / out
-    result = run_cli("build", "--raw", small_corpus, "--out", target, "--card", card_file, "--no-cache", "--force")
+    result = run_cli("build", "--raw", small_corpus, "--out", target, "--card", card_file, "--no-changelog", "--no-cache", "--force")
     assert result.returncode == 1
     assert "[output.overlaps_input]" in result.stdout and "Traceback" not in result.stderr
     assert _tree(small_corpus) == before
@@ -271,14 +271,14 @@ def test_build_replaces_a_file_or_foreign_folder_only_with_force(small_corpus: P
     foreign.mkdir()
     (foreign / "a.jpg").write_bytes(b"\xff\xd8")
     for target in (notes, foreign):
-        refused = run_cli("build", "--raw", small_corpus, "--out", target, "--card", card_file, "--no-cache")
+        refused = run_cli("build", "--raw", small_corpus, "--out", target, "--card", card_file, "--no-changelog", "--no-cache")
         assert refused.returncode == 1 and "[output.not_ours]" in refused.stdout and "--force" in refused.stdout
     assert notes.read_text(encoding="utf-8") == "my notes\n" and (foreign / "a.jpg").exists()
-    forced = run_cli("build", "--raw", small_corpus, "--out", notes, "--card", card_file, "--no-cache", "--force")
+    forced = run_cli("build", "--raw", small_corpus, "--out", notes, "--card", card_file, "--no-changelog", "--no-cache", "--force")
     assert forced.returncode == 0, forced.stderr
     assert (notes / "SHA256SUMS").is_file()
     # A dataset folder the build wrote before is replaced without --force.
-    again = run_cli("build", "--raw", small_corpus, "--out", notes, "--card", card_file, "--no-cache")
+    again = run_cli("build", "--raw", small_corpus, "--out", notes, "--card", card_file, "--no-changelog", "--no-cache")
     assert again.returncode == 0, again.stderr
 
 

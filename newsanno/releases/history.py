@@ -64,8 +64,16 @@ def git(repo: Path, *args: str, binary: bool = False) -> str:
     try:
         out = revisions.git_bytes(repo, *args)  # the package's one way of running git
     except revisions.RevisionError as exc:
-        raise HistoryError(str(exc)) from None
+        raise HistoryError(str(exc)) from exc
     return out if binary else out.decode("utf-8")  # type: ignore[return-value]
+
+
+def _optional(repo: Path, commit: str, path: str) -> bytes | None:
+    """A file of ``commit``, None when the commit has none; any git failure is a HistoryError, not "absent"."""
+    try:
+        return revisions.show_optional(repo, commit, path)
+    except revisions.RevisionError as exc:
+        raise HistoryError(str(exc)) from exc
 
 
 def changelog_versions(changelog: str) -> dict[Version, str]:
@@ -95,11 +103,10 @@ def _release_commits(repo: Path) -> dict[Version, str]:
 
 
 def _show(repo: Path, commit: str, path: str, *, version_only: bool = False) -> Version | None:
-    try:
-        text = git(repo, "show", f"{commit}:{path}")
-    except HistoryError:
+    data = _optional(repo, commit, path)
+    if data is None:
         return None
-    return project_version(text) if version_only else None
+    return project_version(data.decode("utf-8")) if version_only else None
 
 
 def _tags(repo: Path) -> dict[Version, str]:
@@ -113,11 +120,8 @@ def _tags(repo: Path) -> dict[Version, str]:
 
 
 def _sums_digest(repo: Path, commit: str) -> str | None:
-    try:
-        data = git(repo, "show", f"{commit}:{DATASET}/{checksums.MANIFEST}", binary=True)
-    except HistoryError:
-        return None
-    return hashlib.sha256(data).hexdigest()  # type: ignore[arg-type]
+    data = _optional(repo, commit, f"{DATASET}/{checksums.MANIFEST}")
+    return None if data is None else hashlib.sha256(data).hexdigest()
 
 
 def releases(repo: Path) -> list[Release]:

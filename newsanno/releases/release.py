@@ -90,6 +90,13 @@ class Refused(Exception):
         self.problems = problems or []
 
 
+# What a release step may meet that is not a bug of ours: a refusal, a failing git command, a
+# release history that is not UTF-8, the file system (full, read-only, removed under us) and, for
+# a push, the network (requests' and huggingface_hub's errors are OSErrors).  Anything else is a bug: it is undone and re-raised,
+# never dressed up as a refusal.
+EXPECTED_FAILURES: tuple[type[BaseException], ...] = (Refused, revisions.RevisionError, history.HistoryError, OSError, UnicodeError)
+
+
 @dataclass
 class ReleaseResult:
     """What a release did (or, dry, would do): its steps, then the Hub operations."""
@@ -102,7 +109,7 @@ def _git(repo: Path, *args: str) -> str:
     try:
         return revisions.git(repo, *args)
     except revisions.RevisionError as exc:
-        raise Refused(f"git {' '.join(args)} failed: {exc}") from None
+        raise Refused(f"git {' '.join(args)} failed: {exc}") from exc
 
 
 def _text(path: Path) -> str:
@@ -144,7 +151,7 @@ def _last_release(repo: Path, wanted: history.Version) -> history.Release | None
         highest = history.highest_recorded(repo)
         found = [r for r in history.releases(repo) if r.commit]
     except (history.HistoryError, OSError, UnicodeDecodeError) as exc:  # CHANGELOG.md/pyproject.toml are read as UTF-8
-        raise Refused(f"reading the release history failed: {exc}") from None
+        raise Refused(f"reading the release history failed: {exc}") from exc
     if highest is not None and wanted <= highest[0]:
         shown = history.format_version(wanted)
         raise Refused(
@@ -157,9 +164,9 @@ def _snapshot(repo: Path, rev: str) -> semantic.Snapshot:
     try:
         return revisions.snapshot(repo, rev)
     except revisions.InvalidRevision as exc:
-        raise Refused(str(exc), exc.problems) from None
+        raise Refused(str(exc), exc.problems) from exc
     except revisions.RevisionError as exc:
-        raise Refused(f"reading {rev} failed: {exc}") from None
+        raise Refused(f"reading {rev} failed: {exc}") from exc
 
 
 def preflight(repo: Path, wanted: history.Version) -> tuple[str | None, semantic.Diff]:
@@ -260,7 +267,7 @@ def make_release(repo: Path, version: str, *, date: str, dry_run: bool = False, 
     try:
         wanted = check_arguments(version, date, push_to)
     except ReleaseArgumentError as exc:
-        raise Refused(str(exc)) from None
+        raise Refused(str(exc)) from exc
     last, change = preflight(repo, wanted)
     counts = change.counts()
     changelog = _text(repo / "CHANGELOG.md")
@@ -278,11 +285,11 @@ def make_release(repo: Path, version: str, *, date: str, dry_run: bool = False, 
         undo = _Undo(repo, tag)
         try:
             _local_steps(repo, version, entry, changelog, undo)
-        except Exception as exc:  # any failure, ours or a library's: put everything back, then say what failed
+        except EXPECTED_FAILURES as exc:  # a refused step, git, or the file system: put everything back, say what failed
             restored = undo.restore()
             problems = exc.problems if isinstance(exc, Refused) else []
-            raise Refused(f"{exc}; nothing was released: {restored}", problems) from None
-        except BaseException:  # an interrupt: put back, and let it stop the program
+            raise Refused(f"{exc}; nothing was released: {restored}", problems) from exc
+        except BaseException:  # a bug or an interrupt: put everything back, and let it surface as what it is
             undo.restore()
             raise
     if push_to:
@@ -315,19 +322,19 @@ def push(repo: Path, repo_id: str, version: str, dry_run: bool) -> list[str]:
     retry_upload = f"hf upload {repo_id} {dataset} . --repo-type dataset --commit-message 'Release {tag}'"
     try:
         api.create_repo(repo_id, repo_type="dataset", exist_ok=True)
-    except Exception as exc:
-        raise Refused(f"{local}; the push failed at create_repo, nothing was sent: {exc}; retry: {retry_upload}; {undo}") from None
+    except OSError as exc:
+        raise Refused(f"{local}; the push failed at create_repo, nothing was sent: {exc}; retry: {retry_upload}; {undo}") from exc
     try:
         commit = api.upload_folder(folder_path=str(dataset), repo_id=repo_id, repo_type="dataset", commit_message=f"Release {tag}")
-    except Exception as exc:
+    except OSError as exc:
         raise Refused(
             f"{local}; the Hub repo {repo_id} exists; the push failed at upload_folder: {exc}; retry: {retry_upload}; {undo}"
-        ) from None
+        ) from exc
     try:
         api.create_tag(repo_id, tag=tag, revision=commit.oid, repo_type="dataset", tag_message=f"newsanno {version}")
-    except Exception as exc:
+    except OSError as exc:
         retry_tag = f"hf repos tag create {repo_id} {tag} --repo-type dataset --revision {commit.oid}"
         raise Refused(
             f"{local}; uploaded to {repo_id} as commit {commit.oid}, but create_tag failed: {exc}; retry: {retry_tag}; {undo}"
-        ) from None
+        ) from exc
     return [*lines, f"hub: uploaded {repo_id} commit {commit.oid}, tagged {tag}"]

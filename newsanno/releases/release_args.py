@@ -35,7 +35,7 @@ def check_date(date: str) -> str:
     try:
         datetime.date.fromisoformat(date)
     except ValueError as exc:
-        raise ReleaseArgumentError(f"--date {date!r} is not a day of the calendar: {exc}") from None
+        raise ReleaseArgumentError(f"--date {date!r} is not a day of the calendar: {exc}") from exc
     return date
 
 
@@ -49,7 +49,7 @@ def check_repo_id(repo_id: str) -> str:
             raise HFValidationError("a repo id is ASCII letters, digits, '-', '_' and '.'")
         validate_repo_id(repo_id)
     except HFValidationError as exc:
-        raise ReleaseArgumentError(f"--push {repo_id!r} is not a Hub repo id (namespace/name): {exc}") from None
+        raise ReleaseArgumentError(f"--push {repo_id!r} is not a Hub repo id (namespace/name): {exc}") from exc
     return repo_id
 
 
@@ -61,8 +61,8 @@ def check_credentials() -> None:
         raise ReleaseArgumentError("--push needs the network, but HF_HUB_OFFLINE is set")
     try:
         token = get_token()
-    except Exception as exc:  # an OIDC exchange that was asked for and failed
-        raise ReleaseArgumentError(f"--push: getting a Hugging Face token failed: {exc}") from None
+    except (OSError, ValueError) as exc:  # an OIDC exchange that was asked for and failed (network or a bad answer)
+        raise ReleaseArgumentError(f"--push: getting a Hugging Face token failed: {exc}") from exc
     if not token:
         raise ReleaseArgumentError(
             "--push needs a Hugging Face token: HF_TOKEN is not set and no token is stored "

@@ -46,6 +46,23 @@ def git(repo: Path, *args: str) -> str:
     return git_bytes(repo, *args).decode("utf-8", "replace")
 
 
+def show_optional(repo: Path, rev: str, path: str) -> bytes | None:
+    """The bytes of ``path`` at commit ``rev``; None only when ``rev`` has no such file.
+
+    Any other failure (not a repository, an unknown revision, a broken object store) raises
+    :class:`RevisionError`: "the file is absent" is decided by the tree listing, never guessed from
+    a failed ``git show``.
+    """
+    listed = git_bytes(repo, "ls-tree", "-z", rev, "--", path).split(b"\0")
+    entry = next((e for e in listed if e and e.split(b"\t", 1)[-1].decode("utf-8", "replace") == path), None)
+    if entry is None:
+        return None
+    mode_type_oid = entry.split(b"\t", 1)[0].split()
+    if mode_type_oid[1] != b"blob":
+        return None  # a folder or a submodule of that name is no file
+    return git_bytes(repo, "cat-file", "blob", mode_type_oid[2].decode("ascii"))
+
+
 def _paths(repo: Path, rev: str) -> list[str]:
     if rev == WORKTREE:
         return sorted(
@@ -58,10 +75,7 @@ def _read_bytes(repo: Path, rev: str, path: str) -> bytes | None:
     """A file of ``rev``; None when it has no such file."""
     if rev == WORKTREE:
         return (repo / path).read_bytes() if (repo / path).is_file() else None
-    try:
-        return git_bytes(repo, "show", f"{rev}:{path}")
-    except RevisionError:
-        return None
+    return show_optional(repo, rev, path)
 
 
 def _read(repo: Path, rev: str, path: str) -> str:

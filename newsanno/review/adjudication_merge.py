@@ -10,12 +10,12 @@ A's order, then B's new ones in order of first mention.
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+from newsanno.disjoint import DisjointSets
 from newsanno.model import Annotations
-from newsanno.review.adjudicate import ATTRIBUTES, Span, View, chosen, components, disagreements
+from newsanno.review.adjudicate import ATTRIBUTES, Span, View, chosen, components, decided_side, disagreements
 
 # span -> (portable value, side it comes from: "a", "b" or "both", its span on that side, and
 # the span of A's item it replaces, if any: a B version that wins over an overlapping A one
@@ -51,43 +51,23 @@ def _decide(layer: str, va: View, vb: View, entries: dict[str, dict[str, Any]]) 
         value = chosen(entry)
         if value is None:
             continue
-        side = "a" if entry["decision"] == "keep_a" or (entry["decision"] == "edit" and entry["a"] is not None) else "b"
+        side = decided_side(entry)
+        if side == "edit":  # an edited span stands where the side it was edited from stood
+            side = "a" if entry["a"] is not None else "b"
         twin = (entry["a"]["start"], entry["a"]["end"]) if entry["a"] is not None else None
         out[(value["start"], value["end"])] = (value, side, (entry[side]["start"], entry[side]["end"]), twin)
     return dict(sorted(out.items(), key=lambda kv: text_order(kv[0])))
 
 
-class _Clusters:
-    """Union-find over the merged mention spans."""
-
-    def __init__(self, spans: list[Span]) -> None:
-        self.parent = {s: s for s in spans}
-
-    def find(self, s: Span) -> Span:
-        while self.parent[s] != s:
-            self.parent[s] = self.parent[self.parent[s]]
-            s = self.parent[s]
-        return s
-
-    def union(self, x: Span, y: Span) -> None:
-        self.parent[self.find(x)] = self.find(y)
-
-    def groups(self) -> list[list[Span]]:
-        out: dict[Span, list[Span]] = defaultdict(list)
-        for s in self.parent:
-            out[self.find(s)].append(s)
-        return sorted((sorted(g, key=text_order) for g in out.values()), key=lambda g: text_order(g[0]))
-
-
 def _cluster(mentions: Decided, va: View, vb: View, entries: dict[str, dict[str, Any]]) -> list[list[Span]]:
-    uf = _Clusters(list(mentions))
+    uf = DisjointSets(list(mentions))
     won: dict[Span, str] = {}  # shared span -> whose clustering it follows
     for spans, pa, _ in components(va, vb):
         entry = entries.get(f"coref.entity@{_key(spans[0])}")
         clusters, side = pa, "both"
         if entry is not None:
             clusters = [[(x[0], x[1]) for x in group] for group in chosen(entry)]
-            side = {"keep_a": "a", "keep_b": "b"}.get(entry["decision"], "edit")
+            side = decided_side(entry)
         for group in clusters:
             kept = [s for s in group if s in mentions]
             for s in kept[1:]:
@@ -104,7 +84,7 @@ def _cluster(mentions: Decided, va: View, vb: View, entries: dict[str, dict[str,
         good = [t for t in placed if t not in won or won[t] in (side, "both")]
         for t in good or placed[:1]:
             uf.union(s, t)
-    return uf.groups()
+    return sorted((sorted(g, key=text_order) for g in uf.groups()), key=lambda g: text_order(g[0]))
 
 
 def _fresh(prefix: str, used: set[str]) -> Iterator[str]:
