@@ -26,9 +26,7 @@ SECRET = "OUTSIDE-SECRET-7f3a"
 
 def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
     """The CLI in a process of its own, so a read that blocks on a pipe fails the test instead of hanging it."""
-    return subprocess.run(
-        [sys.executable, "-m", "newsanno", *map(str, args)], capture_output=True, text=True, timeout=HANG, cwd=ROOT
-    )
+    return subprocess.run([sys.executable, "-m", "newsanno", *map(str, args)], capture_output=True, text=True, timeout=HANG, cwd=ROOT)
 
 
 def _nest(folder: Path, depth: int = DEPTH) -> None:
