@@ -9,7 +9,9 @@ it would be) write nothing that ``validate`` rejects; the repairing commands ``f
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from conftest import ALPHA_TEXT, run_cli, write_corpus
@@ -91,15 +93,24 @@ def test_import_labelstudio_never_writes_what_validate_rejects(tmp_path: Path, t
 # --- fix-offsets and format: never a new fault --------------------------------------------------------
 
 
-def _with_misplaced_crossing_name(tmp_path: Path) -> Path:
-    """alpha plus a NAM mention 'Lopez, the' whose offsets are wrong: its one occurrence crosses 'Maria Lopez'."""
+def _alpha_with(tmp_path: Path, change: Callable[[list[dict[str, Any]]], None]) -> Path:
+    """The fixture corpus with ``change`` applied to alpha's mentions."""
     raw = write_corpus(tmp_path / "raw")
     path = raw / "alpha" / corpus.ANNOTATIONS
     ann = json.loads(path.read_text(encoding="utf-8"))
-    person = next(m for m in ann["mentions"] if m["text"] == "Maria Lopez")
-    ann["mentions"].append({**person, "id": "M99", "start": 120, "end": 130, "text": "Lopez, the"})
+    change(ann["mentions"])
     path.write_text(json.dumps(ann, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     return raw
+
+
+def _with_misplaced_crossing_name(tmp_path: Path) -> Path:
+    """alpha plus a NAM mention 'Lopez, the' whose offsets are wrong: its one occurrence crosses 'Maria Lopez'."""
+
+    def add(mentions: list[dict[str, Any]]) -> None:
+        person = next(m for m in mentions if m["text"] == "Maria Lopez")
+        mentions.append({**person, "id": "M99", "start": 120, "end": 130, "text": "Lopez, the"})
+
+    return _alpha_with(tmp_path, add)
 
 
 @pytest.mark.parametrize("dry_run", [False, True])
@@ -114,19 +125,21 @@ def test_fix_offsets_never_writes_a_fix_that_breaks_another_rule(tmp_path: Path,
 
 def test_fix_offsets_still_writes_a_fix_that_leaves_only_old_faults(tmp_path: Path) -> None:
     """A document with an unfixable span and a fixable one: the fix is written, the old fault stays and is reported."""
-    raw = write_corpus(tmp_path / "raw")
+
+    def misplace(mentions: list[dict[str, Any]]) -> None:
+        tribune = next(m for m in mentions if m["text"] == "Springfield Tribune")
+        tribune["start"] += 3
+        tribune["end"] += 3
+        mentions.append({**tribune, "id": "M99", "start": 1, "end": 5, "text": "nowhere in the text"})
+
+    raw = _alpha_with(tmp_path, misplace)
     path = raw / "alpha" / corpus.ANNOTATIONS
-    ann = json.loads(path.read_text(encoding="utf-8"))
-    tribune = next(m for m in ann["mentions"] if m["text"] == "Springfield Tribune")
-    tribune["start"] += 3
-    tribune["end"] += 3
-    ann["mentions"].append({**tribune, "id": "M99", "start": 1, "end": 5, "text": "nowhere in the text"})
-    path.write_text(json.dumps(ann, indent=2) + "\n", encoding="utf-8")
+    tribune_id = next(m["id"] for m in json.loads(path.read_text(encoding="utf-8"))["mentions"] if m["text"] == "Springfield Tribune")
     done = run_cli("fix-offsets", raw / "alpha")
     assert done.returncode == 1  # the absent span is left and reported
     assert "fixed" in done.stdout and "cannot fix" in done.stdout and "not written" not in done.stderr
     fixed = json.loads(path.read_text(encoding="utf-8"))
-    assert next(m for m in fixed["mentions"] if m["id"] == tribune["id"])["start"] == ALPHA_TEXT.index("Springfield Tribune")
+    assert next(m for m in fixed["mentions"] if m["id"] == tribune_id)["start"] == ALPHA_TEXT.index("Springfield Tribune")
 
 
 def test_problems_added_names_only_new_errors(tmp_path: Path) -> None:

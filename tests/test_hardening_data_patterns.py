@@ -17,7 +17,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, run_cli, write_corpus
+from conftest import ROOT, git, run_cli
 
 from newsanno import patterns, schema
 from newsanno.corpus import profiles
@@ -92,17 +92,6 @@ def test_pattern_properties_and_additional_properties_run_on_the_engine() -> Non
 
 
 # --- profiles -------------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def profile_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    folder = tmp_path / "profiles"
-    folder.mkdir()
-    shutil.copy(profiles.profiles_dir() / "plain.json", folder / "plain.json")
-    monkeypatch.setattr(profiles, "profiles_dir", lambda: folder)
-    profiles.load.cache_clear()
-    yield folder
-    profiles.load.cache_clear()
 
 
 def _change(folder: Path, **change: object) -> Path:
@@ -196,38 +185,20 @@ def test_a_profile_that_is_a_link_or_a_pipe_is_refused(profile_dir: Path, tmp_pa
 # --- old revisions' schemas, read by diff ------------------------------------------------------------
 
 
-def _git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    """A repository whose one commit holds the fixture corpus and today's schemas."""
-    repo = tmp_path / "repo"
-    write_corpus(repo / "raw")
-    shutil.copytree(ROOT / "schema", repo / "schema")
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "config", "user.email", "t@example.org")
-    _git(repo, "config", "user.name", "T")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "corpus")
-    return repo
-
-
-def _commit_schema(repo: Path, change: object, *, raw: bytes | None = None) -> None:
-    path = repo / "schema" / "document.schema.json"
+def _commit_schema(corpus_repo: Path, change: object, *, raw: bytes | None = None) -> None:
+    path = corpus_repo / "schema" / "document.schema.json"
     if raw is not None:
         path.write_bytes(raw)
     else:
         value = json.loads(path.read_text(encoding="utf-8"))
         change(value)  # type: ignore[operator]
         path.write_text(json.dumps(value, indent=2), encoding="utf-8")
-    _git(repo, "commit", "-q", "-am", "hostile schema")
+    git(corpus_repo, "commit", "-q", "-am", "hostile schema")
 
 
-def _diff(repo: Path) -> subprocess.CompletedProcess[str]:
+def _diff(corpus_repo: Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run(
-        [sys.executable, "-m", "newsanno", "diff", "HEAD~1", "HEAD", "--repo", str(repo)],
+        [sys.executable, "-m", "newsanno", "diff", "HEAD~1", "HEAD", "--repo", str(corpus_repo)],
         capture_output=True,
         text=True,
         timeout=HANG,
@@ -235,13 +206,13 @@ def _diff(repo: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def test_an_old_revisions_catastrophic_title_pattern_does_not_hang_diff(repo: Path) -> None:
+def test_an_old_revisions_catastrophic_title_pattern_does_not_hang_diff(corpus_repo: Path) -> None:
     """The issue's example: the revision's own schema asks the title to match ^(a+)+$, and a title is sixty a's and '!'."""
-    folder = next(p for p in sorted((repo / "raw").iterdir()))
+    folder = next(p for p in sorted((corpus_repo / "raw").iterdir()))
     meta = json.loads((folder / "document.json").read_text(encoding="utf-8"))
     (folder / "document.json").write_text(json.dumps({**meta, "title": VICTIM}, indent=2) + "\n", encoding="utf-8")
-    _commit_schema(repo, lambda s: s["properties"]["title"].update(pattern=EVIL))
-    done = _diff(repo)
+    _commit_schema(corpus_repo, lambda s: s["properties"]["title"].update(pattern=EVIL))
+    done = _diff(corpus_repo)
     assert done.returncode == 1, done.stderr
     assert f"HEAD:raw/{folder.name}/document.json: error [schema.pattern] /title" in done.stderr
 
@@ -263,9 +234,9 @@ def _set_pattern(pattern: str) -> object:
         (None, b"[" * 5000 + b"]" * 5000, "HEAD:schema/document.schema.json"),
     ],
 )
-def test_a_revision_schema_that_cannot_run_is_one_located_line(repo: Path, change: object, raw: bytes | None, expected: str) -> None:
-    _commit_schema(repo, change, raw=raw)
-    done = _diff(repo)
+def test_a_revision_schema_that_cannot_run_is_one_located_line(corpus_repo: Path, change: object, raw: bytes | None, expected: str) -> None:
+    _commit_schema(corpus_repo, change, raw=raw)
+    done = _diff(corpus_repo)
     assert done.returncode == 1, (done.returncode, done.stderr)
     assert "internal error" not in done.stderr and "Traceback" not in done.stderr
     assert "HEAD:schema/document.schema.json" in done.stderr and expected in done.stderr, done.stderr

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import ROOT, alpha, run_cli, write_corpus, write_document
+from conftest import ROOT, alpha, git, run_cli, write_corpus, write_document
 
 from newsanno import tree
 
@@ -101,24 +101,18 @@ def test_accept_refuses_a_suggestions_file_that_is_a_link_or_a_pipe(kind: str, t
 
 
 @pytest.mark.parametrize("kind", HOSTILE)
-def test_import_labelstudio_reads_only_the_files_it_names(kind: str, tmp_path: Path) -> None:
+@pytest.mark.parametrize("tool", ["labelstudio", "brat"])
+def test_import_reads_only_the_files_it_names(kind: str, tool: str, tmp_path: Path) -> None:
     raw = write_corpus(tmp_path / "raw")
-    out = tmp_path / "ls"
-    assert run_cli("export", "labelstudio", "--raw", raw, "--out", out).returncode == 0
+    out = tmp_path / tool
+    assert run_cli("export", tool, "--raw", raw, "--out", out).returncode == 0
     _plant(raw / "alpha", kind, tmp_path)
-    done = cli("import", "labelstudio", out / "tasks.json", "--config", out / "labelstudio-config.json", "--raw", raw)
+    if tool == "brat":
+        done = cli("import", "brat", raw / "alpha", out / "alpha.ann", "--raw", raw)
+    else:
+        done = cli("import", "labelstudio", out / "tasks.json", "--config", out / "labelstudio-config.json", "--raw", raw)
     assert done.returncode == 0, done.stdout + done.stderr
     assert SECRET not in done.stdout + done.stderr
-
-
-@pytest.mark.parametrize("kind", HOSTILE)
-def test_import_brat_reads_only_the_files_it_names(kind: str, tmp_path: Path) -> None:
-    raw = write_corpus(tmp_path / "raw")
-    out = tmp_path / "brat"
-    assert run_cli("export", "brat", "--raw", raw, "--out", out).returncode == 0
-    _plant(raw / "alpha", kind, tmp_path)
-    done = cli("import", "brat", raw / "alpha", out / "alpha.ann", "--raw", raw)
-    assert done.returncode == 0, done.stdout + done.stderr
 
 
 @pytest.mark.parametrize("kind", ["link", "pipe"])
@@ -152,70 +146,53 @@ def test_validate_refuses_a_corpus_file_that_is_a_pipe(name: str, tmp_path: Path
 # --- diff --------------------------------------------------------------------------------------------
 
 
-def _git(repo: Path, *args: str) -> str:
-    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
-
-
-@pytest.fixture
-def repo(tmp_path: Path) -> Path:
-    repo = tmp_path / "repo"
-    write_corpus(repo / "raw")
-    shutil.copytree(ROOT / "schema", repo / "schema")
-    _git(repo, "init", "-q", "-b", "main")
-    _git(repo, "config", "user.email", "t@example.org")
-    _git(repo, "config", "user.name", "T")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "corpus")
-    return repo
-
-
 @pytest.mark.parametrize("where", ["raw/alpha", "raw", "schema", "dataset"])
-def test_diff_worktree_never_recurses_into_nested_folders(repo: Path, where: str) -> None:
-    (repo / where).mkdir(exist_ok=True)
-    _nest(repo / where)
-    (repo / where / "loop").symlink_to(".")
-    done = cli("diff", "HEAD", "WORKTREE", "--repo", repo)
+def test_diff_worktree_never_recurses_into_nested_folders(corpus_repo: Path, where: str) -> None:
+    (corpus_repo / where).mkdir(exist_ok=True)
+    _nest(corpus_repo / where)
+    (corpus_repo / where / "loop").symlink_to(".")
+    done = cli("diff", "HEAD", "WORKTREE", "--repo", corpus_repo)
     assert done.returncode == 0, done.stderr
     assert "RecursionError" not in done.stderr
 
 
 @pytest.mark.parametrize("name", ["document.json", "text.txt", "annotations.json"])
-def test_diff_worktree_refuses_a_corpus_file_linked_outside_the_repository(repo: Path, tmp_path: Path, name: str) -> None:
+def test_diff_worktree_refuses_a_corpus_file_linked_outside_the_repository(corpus_repo: Path, tmp_path: Path, name: str) -> None:
     """Battery 2's last case: a document.json that is a link to a file outside the repository is never printed."""
     outside = tmp_path / f"outside-{name}"
     if name == "document.json":
-        meta = json.loads((repo / "raw" / "alpha" / name).read_text(encoding="utf-8"))
+        meta = json.loads((corpus_repo / "raw" / "alpha" / name).read_text(encoding="utf-8"))
         outside.write_text(json.dumps({**meta, "title": SECRET}, indent=2) + "\n", encoding="utf-8")
     else:
-        outside.write_bytes((repo / "raw" / "alpha" / name).read_bytes())
-    (repo / "raw" / "alpha" / name).unlink()
-    (repo / "raw" / "alpha" / name).symlink_to(outside)
-    done = cli("diff", "HEAD", "WORKTREE", "--repo", repo, "--format", "json")
+        outside.write_bytes((corpus_repo / "raw" / "alpha" / name).read_bytes())
+    (corpus_repo / "raw" / "alpha" / name).unlink()
+    (corpus_repo / "raw" / "alpha" / name).symlink_to(outside)
+    done = cli("diff", "HEAD", "WORKTREE", "--repo", corpus_repo, "--format", "json")
     assert done.returncode == 1, done.stdout + done.stderr
     assert f"raw/alpha/{name}: error [layout.symlink]" in done.stderr
     assert SECRET not in done.stdout + done.stderr and done.stdout == ""
 
 
-def test_diff_worktree_refuses_a_pipe_and_a_linked_document_folder(repo: Path, tmp_path: Path) -> None:
-    (repo / "raw" / "alpha" / "document.json").unlink()
-    os.mkfifo(repo / "raw" / "alpha" / "document.json")
-    done = cli("diff", "HEAD", "WORKTREE", "--repo", repo)
+def test_diff_worktree_refuses_a_pipe_and_a_linked_document_folder(corpus_repo: Path, tmp_path: Path) -> None:
+    (corpus_repo / "raw" / "alpha" / "document.json").unlink()
+    os.mkfifo(corpus_repo / "raw" / "alpha" / "document.json")
+    done = cli("diff", "HEAD", "WORKTREE", "--repo", corpus_repo)
     assert done.returncode == 1 and "raw/alpha/document.json: error [layout.symlink]" in done.stderr, done.stderr
     # A document folder that is a link to a folder outside is not read at all.
-    shutil.rmtree(repo / "raw" / "alpha")
+    shutil.rmtree(corpus_repo / "raw" / "alpha")
     elsewhere = write_document(tmp_path / "elsewhere", alpha(), "train", title=SECRET)
-    (repo / "raw" / "alpha").symlink_to(elsewhere, target_is_directory=True)
-    done = cli("diff", "HEAD", "WORKTREE", "--repo", repo, "--format", "json")
+    (corpus_repo / "raw" / "alpha").symlink_to(elsewhere, target_is_directory=True)
+    done = cli("diff", "HEAD", "WORKTREE", "--repo", corpus_repo, "--format", "json")
     assert SECRET not in done.stdout + done.stderr and "internal error" not in done.stderr
 
 
-def test_diff_refuses_a_link_committed_to_git(repo: Path, tmp_path: Path) -> None:
-    target = repo / "raw" / "alpha" / "document.json"
+def test_diff_refuses_a_link_committed_togit(corpus_repo: Path, tmp_path: Path) -> None:
+    target = corpus_repo / "raw" / "alpha" / "document.json"
     target.unlink()
     target.symlink_to("/etc/hostname")
-    _git(repo, "add", "-A")
-    _git(repo, "commit", "-q", "-m", "a link")
-    done = cli("diff", "HEAD~1", "HEAD", "--repo", repo)
+    git(corpus_repo, "add", "-A")
+    git(corpus_repo, "commit", "-q", "-m", "a link")
+    done = cli("diff", "HEAD~1", "HEAD", "--repo", corpus_repo)
     assert done.returncode == 1, done.stderr
     assert "HEAD:raw/alpha/document.json: error [layout.symlink]" in done.stderr
 
