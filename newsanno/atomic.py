@@ -7,7 +7,9 @@ and chart caches write through :func:`write_atomic`.  Whole output folders are s
 
 from __future__ import annotations
 
+import errno
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -46,14 +48,40 @@ def _mode(path: Path) -> int:
         return 0o666 & ~_UMASK
 
 
+class NotRegular(OSError):
+    """A path a command was asked to read that is a symbolic link or a special file (pipe, device, socket, folder)."""
+
+
+def read_named(path: Path, *, max_bytes: int | None = None) -> bytes:
+    """The bytes of the regular file ``path``, read without following a link and without blocking.
+
+    Raises FileNotFoundError when there is nothing there and :class:`NotRegular` (its
+    ``strerror`` says which) for a link, a link in the folder above, or anything that is not a
+    regular file: a named pipe would block the read forever, a link may lead out of the corpus.
+    ``max_bytes`` bounds what is read (a larger file raises NotRegular naming the size).
+    """
+    if path.parent.is_symlink():
+        raise NotRegular(errno.ELOOP, "its folder is a symbolic link; links may escape the corpus and are refused", str(path))
+    try:
+        # O_NONBLOCK: opening a named pipe for reading must not wait for a writer.
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
+    except OSError as exc:
+        if exc.errno == errno.ELOOP or path.is_symlink():
+            raise NotRegular(errno.ELOOP, "is a symbolic link; links may escape the corpus and are refused", str(path)) from None
+        raise
+    with os.fdopen(fd, "rb") as f:
+        info = os.fstat(f.fileno())
+        if not stat.S_ISREG(info.st_mode):
+            raise NotRegular(errno.EINVAL, "is not a regular file (a folder, pipe, device or socket) and is refused", str(path))
+        if max_bytes is not None and info.st_size > max_bytes:
+            raise NotRegular(errno.EFBIG, f"is {info.st_size} bytes, over the limit of {max_bytes}", str(path))
+        return f.read()
+
+
 def read_regular(path: Path) -> bytes | None:
     """The bytes of a regular file read without following a symbolic link; None if absent,
-    unreadable, or a link (a cache entry must not lead a read out of its folder)."""
-    if path.parent.is_symlink():
-        return None
+    unreadable, a link or a special file (a cache entry must not lead a read out of its folder)."""
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        return read_named(path)
     except OSError:
         return None
-    with os.fdopen(fd, "rb") as f:
-        return f.read()

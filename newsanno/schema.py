@@ -13,6 +13,8 @@ from typing import Any
 
 import jsonschema
 
+from newsanno import patterns
+
 DOCUMENT = "document"
 ANNOTATIONS = "annotations"
 
@@ -108,7 +110,8 @@ def fast_validator(name: str) -> Any:
     """
     import jsonschema_rs
 
-    return jsonschema_rs.Draft202012Validator(load(name), validate_formats=True)
+    # The regex crate, not fancy-regex: linear time, no backtracking constructs (as RE2 in the explainer).
+    return jsonschema_rs.Draft202012Validator(load(name), validate_formats=True, pattern_options=jsonschema_rs.RegexOptions())
 
 
 @functools.cache
@@ -118,8 +121,11 @@ def validator(name: str) -> jsonschema.Draft202012Validator:
 
 
 def validator_of(schema: dict[str, Any]) -> jsonschema.Draft202012Validator:
-    """The same kind of validator for a schema given as data (another revision's schema, say)."""
-    jsonschema.Draft202012Validator.check_schema(schema)
+    """The same kind of validator for a schema given as data (another revision's schema, say).
+
+    Raises :class:`SchemaRefused`, located, for a schema that is invalid or holds a pattern RE2 cannot run.
+    """
+    check_runnable(schema)
     return _STRICT(schema, format_checker=jsonschema.Draft202012Validator.FORMAT_CHECKER)
 
 
@@ -128,28 +134,80 @@ def _strict_integer(_checker: Any, instance: Any) -> bool:
     return isinstance(instance, int) and not isinstance(instance, bool)
 
 
-@functools.cache
-def _ecma_regex(pattern: str) -> Any:
-    import regress
-
-    return regress.Regex(pattern)
-
-
 def _ecma_pattern(_validator: Any, pattern: str, instance: Any, _schema: Any) -> Any:
-    """``pattern`` with the ECMA-262 semantics JSON Schema specifies (and jsonschema-rs uses).
+    """``pattern`` with the ECMA-262 semantics JSON Schema specifies, on the linear-time engine.
 
     Python's ``re`` lets ``$`` match before a final line feed, so ``"M1\n"`` or
-    ``"CC-BY-4.0\n"`` would pass ``^...$`` here while the compiled validator refuses them;
-    the two validators must agree, so the explaining one uses an ECMA engine too (the
-    ``regress`` library, as check-jsonschema does).
+    ``"CC-BY-4.0\n"`` would pass ``^...$`` here while the compiled validator refuses them; and
+    it backtracks, so a pattern in another revision's schema could hang ``diff``.  Every pattern
+    runs through :mod:`newsanno.patterns` (RE2) instead.
     """
-    if isinstance(instance, str) and _ecma_regex(pattern).find(instance) is None:
+    if isinstance(instance, str) and not patterns.search(pattern, instance):
         yield jsonschema.ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _matched_by_patterns(schema: dict[str, Any], key: str) -> bool:
+    return any(patterns.search(p, key) for p in schema.get("patternProperties", {}))
+
+
+def _pattern_properties(validator: Any, pattern_properties: dict[str, Any], instance: Any, _schema: Any) -> Any:
+    """``patternProperties`` on the linear-time engine (jsonschema's own uses ``re``)."""
+    if not validator.is_type(instance, "object"):
+        return
+    for pattern, subschema in pattern_properties.items():
+        for key, value in instance.items():
+            if patterns.search(pattern, key):
+                yield from validator.descend(value, subschema, path=key, schema_path=pattern)
+
+
+def _additional_properties(validator: Any, additional: Any, instance: Any, schema: dict[str, Any]) -> Any:
+    """``additionalProperties``, whose patternProperties test runs on the linear-time engine."""
+    if not validator.is_type(instance, "object"):
+        return
+    known = schema.get("properties", {})
+    extras = sorted(k for k in instance if k not in known and not _matched_by_patterns(schema, k))
+    if validator.is_type(additional, "object"):
+        for extra in extras:
+            yield from validator.descend(instance[extra], additional, path=extra)
+    elif not additional and extras:
+        yield jsonschema.ValidationError(f"Additional properties are not allowed ({', '.join(map(repr, extras))} unexpected)")
+
+
+class SchemaRefused(ValueError):
+    """A schema given as data that is not one we can run: ``pointer`` says where, the message why."""
+
+    def __init__(self, pointer: str, message: str) -> None:
+        super().__init__(message)
+        self.pointer = pointer
+
+
+def check_runnable(schema: Any) -> None:
+    """Raise :class:`SchemaRefused` (located) unless ``schema`` is a Draft 2020-12 schema whose every pattern RE2 runs."""
+    try:
+        jsonschema.Draft202012Validator.check_schema(schema)
+    except jsonschema.SchemaError as exc:
+        raise SchemaRefused(_pointer(exc.absolute_path), f"not a valid JSON Schema: {exc.message}") from None
+    except RecursionError:
+        raise SchemaRefused("", "not a valid JSON Schema: nested too deeply") from None
+    for pointer, reason in patterns.schema_pattern_errors(schema):
+        raise SchemaRefused(pointer, reason)
+    text = json.dumps(schema)
+    if '"patternProperties"' in text and '"unevaluatedProperties"' in text:
+        # jsonschema's unevaluatedProperties tests patternProperties with Python's backtracking re.
+        raise SchemaRefused("", "patternProperties together with unevaluatedProperties is not supported")
+
+
+def _pointer(path: Any) -> str:
+    return "".join("/" + str(p).replace("~", "~0").replace("/", "~1") for p in path)
 
 
 _STRICT = jsonschema.validators.extend(
     jsonschema.Draft202012Validator,
-    validators={"pattern": _ecma_pattern},
+    validators={
+        "pattern": _ecma_pattern,
+        "patternProperties": _pattern_properties,
+        "additionalProperties": _additional_properties,
+    },
     type_checker=jsonschema.Draft202012Validator.TYPE_CHECKER.redefine("integer", _strict_integer),
 )
 

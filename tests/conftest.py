@@ -18,7 +18,7 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -478,3 +478,35 @@ def built(pristine: Path, tmp_path: Path) -> Path:
     out = tmp_path / "dataset"
     shutil.copytree(pristine / "dataset", out)
     return out
+
+
+def git(repo: Path, *args: str) -> str:
+    """``git ARGS`` in ``repo``; its output (a failure fails the test)."""
+    return subprocess.run(["git", *args], cwd=repo, check=True, capture_output=True, text=True).stdout
+
+
+@pytest.fixture
+def corpus_repo(tmp_path: Path) -> Path:
+    """A git repository whose one commit holds the fixture corpus in raw/ and this checkout's schemas."""
+    repo = tmp_path / "repo"
+    write_corpus(repo / "raw")
+    shutil.copytree(ROOT / "schema", repo / "schema")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "config", "user.email", "t@example.org")
+    git(repo, "config", "user.name", "T")
+    git(repo, "add", "-A")
+    git(repo, "commit", "-q", "-m", "corpus")
+    return repo
+
+
+@pytest.fixture
+def profile_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A profiles folder of its own holding copies of the shipped profiles, to break one."""
+    from newsanno.corpus import profiles
+
+    folder = tmp_path / "profiles"
+    shutil.copytree(profiles.profiles_dir(), folder)
+    monkeypatch.setattr(profiles, "profiles_dir", lambda: folder)
+    profiles.load.cache_clear()
+    yield folder
+    profiles.load.cache_clear()

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -139,18 +137,6 @@ def test_add_checks_the_folder_with_the_validator_before_writing(tmp_path: Path,
     [line] = result.stderr.splitlines()
     assert line.startswith(f"{raw}/wikinews-bell/text.txt:1:") and "error [text.control]" in line and "nothing was written" in line
     assert list(raw.iterdir()) == [] and sorted(p.name for p in tmp_path.iterdir()) == ["bell.txt", "raw"]
-
-
-@pytest.fixture
-def profile_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """A profiles folder of its own, holding a copy of wikinews.json to break."""
-    folder = tmp_path / "profiles"
-    folder.mkdir()
-    shutil.copy(profiles.profiles_dir() / "wikinews.json", folder / "wikinews.json")
-    monkeypatch.setattr(profiles, "profiles_dir", lambda: folder)
-    profiles.load.cache_clear()
-    yield folder
-    profiles.load.cache_clear()
 
 
 @pytest.mark.parametrize(

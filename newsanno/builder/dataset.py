@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from newsanno import corpus, guard
+from newsanno import corpus, guard, tree
 from newsanno.atomic import read_regular, write_atomic
 from newsanno.builder import engines, pipeline, shards, writers
 from newsanno.builder.engines import Progress, RunOptions
@@ -111,7 +111,7 @@ def _write(raw: Path, out: Path, card: str, changelog: str, options: BuildOption
         writers.write_metadata(
             out, result.stats, card_md=card, changelog=changelog, version=version, cache_dir=options.run.cache_dir, agreement=agreement
         )
-        result.files = sorted(p.relative_to(out).as_posix() for p in out.rglob("*") if p.is_file())
+        result.files = sorted(p.as_posix() for p in tree.walk(out).files)
     return result
 
 

@@ -10,6 +10,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from newsanno import tree
 from newsanno.publish.checksums import file_sha256
 
 
@@ -47,7 +48,7 @@ def staged_dir(dest: Path, keep: Callable[[], bool] = lambda: True) -> Iterator[
 
 def tree_files(root: Path) -> dict[str, bytes]:
     """All files under ``root`` by relative POSIX path, with their bytes (for small trees: one shard)."""
-    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in tree.files(root)}
 
 
 _CHUNK = 1 << 20
@@ -63,15 +64,14 @@ def tree_digests(root: Path) -> dict[str, str]:
 
     A dataset folder can be larger than memory, so comparisons go through digests.
     """
-    return {p.relative_to(root).as_posix(): file_sha256(p) for p in sorted(root.rglob("*")) if p.is_file()}
+    return {p.relative_to(root).as_posix(): file_sha256(p) for p in tree.files(root)}
 
 
 def fingerprint(root: Path) -> str:
     """sha256 over the relative names and bytes of every file under ``root``, read in chunks."""
     digest = hashlib.sha256()
-    for path in sorted(root.rglob("*")) if root.is_dir() else ():
-        if path.is_file():
-            digest.update(f"{path.relative_to(root).as_posix()}\0{path.stat().st_size}\0".encode())
-            for chunk in _chunks(path):
-                digest.update(chunk)
+    for path in tree.files(root):
+        digest.update(f"{path.relative_to(root).as_posix()}\0{path.stat().st_size}\0".encode())
+        for chunk in _chunks(path):
+            digest.update(chunk)
     return digest.hexdigest()

@@ -17,6 +17,9 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+from newsanno.atomic import NotRegular
+from newsanno.tree import TooDeep
+
 # Each subcommand is the module newsanno.cli.<name>; only the one being run is imported, since
 # the stages pull in heavy libraries (spaCy, datasets, matplotlib) that other commands don't need.
 SUBCOMMANDS: dict[str, str] = {
@@ -87,9 +90,22 @@ def _command(argv: Sequence[str]) -> str:
     return next((a for a in argv if not a.startswith("-")), "")
 
 
+def _survive_any_encoding() -> None:
+    """Let every report reach the user whatever the terminal's encoding (PYTHONIOENCODING=latin-1, a C locale).
+
+    A problem quoting a curly quote (U+2019) or a headline's U+202E must not crash the report: a character the
+    stream cannot encode is written as its backslash escape instead.
+    """
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script; returns the exit code."""
     argv = list(sys.argv[1:] if argv is None else argv)
+    _survive_any_encoding()
     try:
         # Inside the try: building the parser imports the command's module, and a broken
         # installation (a missing dependency) must give one line, not a traceback.
@@ -109,6 +125,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         except (OSError, ValueError):  # stdout is not a file (captured in-process)
             pass
         return EXIT_BROKEN_PIPE
+    except (NotRegular, TooDeep) as exc:
+        # A link, a special file or a folder nested past the bound where a command expected its own
+        # files: bad input, refused in one line (the command reads nothing more and writes nothing).
+        print(f"{exc.filename}: {exc.strerror}; refused", file=sys.stderr)
+        return EXIT_INVALID
     except Exception as exc:
         # Bad input is reported as problems long before this point; reaching here is a bug.
         debug_trace(exc)

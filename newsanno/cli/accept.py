@@ -9,9 +9,7 @@ does not validate, or an unknown id, gets one located line, exit 1, and nothing 
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tempfile
 from pathlib import Path
 
 from newsanno import corpus, jsonio, schema
@@ -63,12 +61,9 @@ def run(args: argparse.Namespace) -> int:
     except KeyError as exc:
         return _fail(f"{corpus.display(path)}: no suggested mention or quote {exc.args[0]!r}")
     data = jsonio.canonical_dumps(gold, schema.ANNOTATIONS).encode("utf-8")
-    with tempfile.TemporaryDirectory(prefix="newsanno-accept-") as tmp:
-        # Re-validate the whole folder as it would be, before touching the real one.
-        trial = Path(tmp) / folder.name
-        shutil.copytree(folder, trial)
-        (trial / corpus.ANNOTATIONS).write_bytes(data)
-        _, after = load_document(trial)
+    # Re-validate the document as it would be, before touching it: the validator reads the
+    # folder's other named files and takes the new annotations.json from memory.
+    _, after = load_document(folder, replacing={corpus.ANNOTATIONS: data})
     if has_errors(after):
         first = next(p for p in after if p.severity == "error")
         return _fail(f"{corpus.display(folder / corpus.ANNOTATIONS)} would not validate: {first.message}")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 from typing import Any
@@ -12,6 +13,7 @@ from newsanno.builder.engines import ENGINES
 from newsanno.builder.shards import DEFAULT_MAX_DOCS_PER_SHARD
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
 from newsanno.cli.common import add_corpus_options, positive, progress, run_options
+from newsanno.validate.reading import ProseError, read_prose
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -56,7 +58,7 @@ def run(args: argparse.Namespace) -> int:
     if not args.card.is_file():
         print(f"newsanno build: card prose {args.card} not found (give --card PATH)", file=sys.stderr)
         return EXIT_USAGE
-    if args.changelog is not None and not args.changelog.is_file():
+    if args.changelog is not None and not os.path.lexists(args.changelog):
         # Read as empty, a missing history would silently drop datePublished and make the output
         # depend on the directory the command happens to run in.
         print(f"newsanno build: changelog {args.changelog} not found (give --changelog PATH, or --no-changelog)", file=sys.stderr)
@@ -64,14 +66,18 @@ def run(args: argparse.Namespace) -> int:
     if args.engine == "dask" and not args.scheduler:
         print("newsanno build: --engine dask needs --scheduler ADDRESS", file=sys.stderr)
         return EXIT_USAGE
-    return _check(args) if args.check else _build(args)
+    try:
+        return _check(args) if args.check else _build(args)
+    except ProseError as exc:  # the card or CHANGELOG.md is not UTF-8: one located line, nothing written
+        print(f"{exc}\nnewsanno build: {args.out} left unchanged", file=sys.stderr)
+        return EXIT_INVALID
 
 
 def _inputs(args: argparse.Namespace) -> dict[str, Any]:
     """The keyword arguments of build_dataset/check_dataset that the command line gives."""
-    changelog = "" if args.changelog is None else args.changelog.read_text(encoding="utf-8")
+    changelog = "" if args.changelog is None else read_prose(args.changelog)  # run() refused a missing one
     options = BuildOptions(run=run_options(args), max_docs_per_shard=args.max_docs_per_shard, strict=args.strict, force=args.force)
-    return {"card": args.card.read_text(encoding="utf-8"), "changelog": changelog, "options": options}
+    return {"card": read_prose(args.card), "changelog": changelog, "options": options}
 
 
 def _build(args: argparse.Namespace) -> int:

@@ -51,6 +51,10 @@ def fix_folder(folder: Path, args: argparse.Namespace) -> int:
         report.emit(result.problems, "text", sys.stderr)
         print(f"{shown}: cannot fix offsets until these are fixed", file=sys.stderr)
         return EXIT_INVALID
+    if result.refused:
+        report.emit(result.refused, "text", sys.stderr)
+        print(f"{shown}: not written: the fixed file would not validate (the errors above are new); the file is unchanged", file=sys.stderr)
+        return EXIT_INVALID
     verb = "would fix" if args.dry_run else "fixed"
     for fix in outcome.fixes:
         what = f" {fix.text!r}" if fix.text is not None else " (exception on a moved span)"

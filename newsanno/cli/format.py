@@ -15,6 +15,7 @@ MESSAGES = {
     formatting.WOULD_REFORMAT: "would reformat",
     formatting.NOT_A_DOCUMENT_FILE: "not a document.json or annotations.json",
     formatting.UNPARSABLE: "cannot format a file that does not parse",
+    formatting.NOT_WRITTEN: "not written: the formatted file would not validate (the errors above are new); the file is unchanged",
 }
 
 

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from newsanno import corpus, jsonio, schema
+from newsanno import corpus, jsonio, patterns, schema
 from newsanno.corpus import profiles, splits
 from newsanno.corpus.normalize import Normalized, NormalizeError, normalize
 from newsanno.corpus.profiles import Profile
@@ -74,7 +74,7 @@ def id_problems(raw: Path, doc_id: str) -> list[Problem]:
     if doc_id in ("", ".", "..") or any(c in doc_id for c in "/\\\0") or doc_id.startswith("."):
         return [Problem(shown, f"id {doc_id!r} would escape {shown}/: an id is one folder name", "add.id_escapes")]
     spec = schema.load(schema.DOCUMENT)["properties"]["id"]
-    if not re.fullmatch(spec["pattern"], doc_id) or len(doc_id) > spec["maxLength"]:
+    if not patterns.search(spec["pattern"], doc_id) or len(doc_id) > spec["maxLength"]:
         return [
             Problem(
                 shown,

@@ -41,7 +41,7 @@ from typing import Any
 from newsanno import corpus, jsonio, schema
 from newsanno.atomic import write_atomic
 from newsanno.problems import Problem
-from newsanno.validate import DEFAULT_LIMITS, Limits, decode_text, grapheme_boundaries, parse_json, read_bytes
+from newsanno.validate import DEFAULT_LIMITS, Limits, decode_text, grapheme_boundaries, parse_json, problems_added, read_bytes
 
 # Half-width, in code points, of the window around the old start in which a single occurrence
 # is taken as the intended one.  Wide enough for off-by-a-few errors and a short inserted
@@ -241,6 +241,8 @@ class FolderOutcome:
     problems: list[Problem] = field(default_factory=list)
     outcome: Outcome | None = None
     written: bool = False
+    # Errors the fixed file would have that the old one has not: the fix is then not written.
+    refused: list[Problem] = field(default_factory=list)
 
 
 def fix_folder(folder: Path, window: int = WINDOW, limits: Limits = DEFAULT_LIMITS, *, write: bool = True) -> FolderOutcome:
@@ -261,7 +263,12 @@ def fix_folder(folder: Path, window: int = WINDOW, limits: Limits = DEFAULT_LIMI
     if data is None or text is None or problems:
         return result
     result.outcome = fix_offsets(data, text, window)
-    if result.outcome.fixes and write:
-        write_atomic(ann_path, jsonio.canonical_dumps(result.outcome.annotations, schema.ANNOTATIONS).encode("utf-8"))
-        result.written = True
+    if result.outcome.fixes:
+        fixed = jsonio.canonical_dumps(result.outcome.annotations, schema.ANNOTATIONS).encode("utf-8")
+        # Checked with the validator before it is written: a move may mend one span and break
+        # another rule (two names that now cross); such a file is never written.
+        result.refused = problems_added(folder, {corpus.ANNOTATIONS: fixed}, limits)
+        if write and not result.refused:
+            write_atomic(ann_path, fixed)
+            result.written = True
     return result

@@ -8,23 +8,25 @@ line prints them.
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from newsanno import corpus, jsonio, schema
-from newsanno.atomic import write_atomic
+from newsanno.atomic import NotRegular, read_named, write_atomic
 from newsanno.problems import Problem
-from newsanno.validate import parse_json
+from newsanno.validate import parse_json, problems_added
 
 SCHEMA_OF = {corpus.DOCUMENT: schema.DOCUMENT, corpus.ANNOTATIONS: schema.ANNOTATIONS}
 
-# Outcome statuses; the last three make ``newsanno format`` fail.
-CANONICAL, REFORMATTED, WOULD_REFORMAT, NOT_A_DOCUMENT_FILE, UNPARSABLE = (
+# Outcome statuses; the last four make ``newsanno format`` fail.
+CANONICAL, REFORMATTED, WOULD_REFORMAT, NOT_A_DOCUMENT_FILE, UNPARSABLE, NOT_WRITTEN = (
     "canonical",
     "reformatted",
     "would reformat",
     "not a document file",
     "unparsable",
+    "not written",
 )
 
 
@@ -38,12 +40,19 @@ class FormatOutcome:
 
     @property
     def failed(self) -> bool:
-        return self.status in (WOULD_REFORMAT, NOT_A_DOCUMENT_FILE, UNPARSABLE)
+        return self.status in (WOULD_REFORMAT, NOT_A_DOCUMENT_FILE, UNPARSABLE, NOT_WRITTEN)
 
 
 def files_of(paths: list[Path]) -> list[Path]:
     """The JSON files the paths name: a folder stands for its document.json and annotations.json."""
     return [f for p in paths for f in ([p / name for name in SCHEMA_OF] if p.is_dir() else [p])]
+
+
+def _problems_added(path: Path, text: bytes) -> list[Problem]:
+    """New validator errors of the document folder holding ``path`` were ``text`` written (none outside a document folder)."""
+    if not os.path.lexists(path.parent / corpus.TEXT):
+        return []  # a JSON file outside any document folder is no corpus file
+    return problems_added(path.parent, {path.name: text})
 
 
 def format_paths(paths: list[Path], *, check: bool = False) -> list[FormatOutcome]:
@@ -54,7 +63,14 @@ def format_paths(paths: list[Path], *, check: bool = False) -> list[FormatOutcom
         if name is None:
             outcomes.append(FormatOutcome(path, NOT_A_DOCUMENT_FILE))
             continue
-        data, problems = parse_json(path.read_bytes(), str(path)) if path.is_file() else (None, [])
+        try:
+            old = read_named(path)
+        except NotRegular as exc:  # a link may lead out of the corpus, a pipe would block: neither is read
+            outcomes.append(FormatOutcome(path, UNPARSABLE, [Problem(str(path), str(exc.strerror), "format.not_regular")]))
+            continue
+        except OSError:
+            old = None
+        data, problems = parse_json(old, str(path)) if old is not None else (None, [])
         if data is None:
             outcomes.append(FormatOutcome(path, UNPARSABLE, problems))
             continue
@@ -65,10 +81,12 @@ def format_paths(paths: list[Path], *, check: bool = False) -> list[FormatOutcom
             why = refused or [Problem(str(path), "the canonical form would not read back as the same value", "format.lossy")]
             outcomes.append(FormatOutcome(path, UNPARSABLE, why))
             continue
-        if text == path.read_bytes():
+        if text == old:
             outcomes.append(FormatOutcome(path, CANONICAL))
         elif check:
             outcomes.append(FormatOutcome(path, WOULD_REFORMAT))
+        elif added := _problems_added(path, text):
+            outcomes.append(FormatOutcome(path, NOT_WRITTEN, added))
         else:
             write_atomic(path, text)
             outcomes.append(FormatOutcome(path, REFORMATTED))

@@ -17,14 +17,12 @@ What an import refuses, because it would write somewhere or something the user d
 
 from __future__ import annotations
 
-import shutil
-import tempfile
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from newsanno import corpus, jsonio, schema
-from newsanno.atomic import write_atomic
+from newsanno.atomic import NotRegular, read_named, read_regular, write_atomic
 from newsanno.problems import Problem, has_errors
 from newsanno.validate import decode_text, load_document, parse_json
 
@@ -42,11 +40,22 @@ class Imported:
         return not has_errors(self.problems)
 
 
-def _read_text(path: Path, problems: list[Problem]) -> str | None:
-    if not path.is_file():
+def _read(path: Path, problems: list[Problem]) -> bytes | None:
+    """The bytes of a file the import names; a missing file, a link or a special file is a problem."""
+    try:
+        return read_named(path)
+    except NotRegular as exc:
+        problems.append(Problem(str(path), str(exc.strerror), "import.not_regular"))
+    except OSError:
         problems.append(Problem(str(path), "no such file", "import.missing"))
+    return None
+
+
+def _read_text(path: Path, problems: list[Problem]) -> str | None:
+    data = _read(path, problems)
+    if data is None:
         return None
-    text, found = decode_text(path.read_bytes(), str(path), require_lf=False)
+    text, found = decode_text(data, str(path), require_lf=False)
     problems.extend(found)
     return text
 
@@ -67,16 +76,12 @@ def _target_problems(raw: Path, folder: Path) -> list[Problem]:
 def _validated(folder: Path, annotations: dict[str, Any]) -> tuple[bytes, list[Problem]]:
     """The canonical bytes of ``annotations`` and the problems of the document holding them.
 
-    The document is validated as a copy with the new file in place, so an import never leaves a
-    document worse than it found it: an invalid result is reported and nothing is written.
+    The document is validated as it would be with the new file in place (the validator reads
+    only the folder's named files, never a copy of it), so an import never leaves a document
+    worse than it found it: an invalid result is reported and nothing is written.
     """
     data = jsonio.canonical_dumps(annotations, schema.ANNOTATIONS).encode("utf-8")
-    with tempfile.TemporaryDirectory(prefix="newsanno-import-") as tmp:
-        trial = Path(tmp) / folder.name
-        shutil.copytree(folder, trial, symlinks=True)
-        (trial / corpus.ANNOTATIONS).write_bytes(data)
-        trial_shown, shown = corpus.display(trial), corpus.display(folder)
-        problems = [replace(p, file=p.file.replace(trial_shown, shown, 1)) for p in load_document(trial)[1]]
+    problems = load_document(folder, replacing={corpus.ANNOTATIONS: data})[1]
     if has_errors(problems):
         message = "not written: the imported annotations do not validate; the file is unchanged"
         problems.append(Problem(str(folder / corpus.ANNOTATIONS), message, "import.not_written"))
@@ -126,10 +131,10 @@ def import_brat(folder: Path, ann: Path, txt: Path | None = None, *, raw: Path |
 
 
 def _read_json(path: Path, problems: list[Problem]) -> Any:
-    if not path.is_file():
-        problems.append(Problem(str(path), "no such file", "import.missing"))
+    data = _read(path, problems)
+    if data is None:
         return None
-    value, found = parse_json(path.read_bytes(), str(path))
+    value, found = parse_json(data, str(path))
     problems.extend(found)
     return value
 
@@ -138,9 +143,9 @@ def _texts(folders: list[Path]) -> dict[Path, str | None]:
     """Each document's text (None when text.txt is missing or not UTF-8)."""
     texts: dict[Path, str | None] = {}
     for folder in folders:
-        path = folder / corpus.TEXT
+        data = read_regular(folder / corpus.TEXT)  # a link or a pipe is no text: the folder is then refused
         try:
-            texts[folder] = path.read_bytes().decode("utf-8") if path.is_file() else None
+            texts[folder] = data.decode("utf-8") if data is not None else None
         except UnicodeDecodeError:
             texts[folder] = None
     return texts

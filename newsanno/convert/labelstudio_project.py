@@ -19,9 +19,11 @@ skipped with a warning, and the document is exported without predictions.
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 from typing import Any
 
+from newsanno.atomic import read_named
 from newsanno.convert.labelstudio_export import default_config, export_task, labeling_config
 from newsanno.model import Document
 from newsanno.problems import Problem, has_errors
@@ -66,10 +68,10 @@ def _reason(suggested: dict[str, Any], item_id: str) -> str | None:
 def predictions(path: Path, doc: Document, config: dict[str, Any]) -> tuple[list[dict[str, Any]], list[Problem]]:
     """The Label Studio predictions of a document's suggestions file (none when it is absent);
     a warning, and no predictions, when it cannot be used."""
-    if not path.is_file():
+    if not os.path.lexists(path):
         return [], []
-    suggested, found = parse_json(path.read_bytes(), str(path))
     try:
+        suggested, found = parse_json(read_named(path), str(path))  # a link or a pipe is refused, never followed
         if has_errors(found):
             raise ValueError(found[0].message)
         task, lost = export_task(_as_annotations(suggested, doc.id), doc.text, config)
@@ -78,7 +80,7 @@ def predictions(path: Path, doc: Document, config: dict[str, Any]) -> tuple[list
         spans = [r["value"] for r in results if r["type"] == "labels"]
         if lost or any(v["text"] != units[2 * v["start"] : 2 * v["end"]].decode("utf-16-le") for v in spans):
             raise ValueError("its spans do not fit text.txt")
-    except (AttributeError, IndexError, KeyError, TypeError, ValueError) as exc:
+    except (AttributeError, IndexError, KeyError, TypeError, ValueError, OSError) as exc:
         message = f"suggestions not exported as predictions: the file is not what `newsanno suggest` writes ({exc})"
         return [], [Problem(str(path), message, "labelstudio.suggestions", severity="warning")]
     for r in results:

@@ -11,12 +11,14 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsanno import schema
+from newsanno import patterns, schema
+from newsanno.atomic import read_regular
 
 PROFILE_SCHEMA = "profile"
 # The profile of documents whose document.json names none: the corpus's first publisher,
@@ -43,10 +45,10 @@ class Profile:
     date_formats: tuple[str, ...]
     date_example: str
     date_required: bool
-    dateline: re.Pattern[str] | None
+    dateline: patterns.Pattern | None
     dateline_month_format: str
-    footer_patterns: tuple[re.Pattern[str], ...]
-    source_url: re.Pattern[str] | None
+    footer_patterns: tuple[patterns.Pattern, ...]
+    source_url: patterns.Pattern | None
     source_url_required: bool
     rejoin_broken_paragraphs: bool
     markdown: bool
@@ -86,10 +88,10 @@ def names() -> tuple[str, ...]:
 @functools.cache
 def load(name: str) -> Profile:
     """The profile ``name``; raises ProfileError naming the known ones when there is none."""
-    if not _NAME.fullmatch(name) or not (profiles_dir() / f"{name}.json").is_file():
+    if not _NAME.fullmatch(name) or not os.path.lexists(profiles_dir() / f"{name}.json"):  # a link or pipe: refused when read
         raise ProfileError(f"unknown profile {name!r}; known profiles: {', '.join(names())}")
     path = profiles_dir() / f"{name}.json"
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = _read(path)
     errors = sorted(schema.validator(PROFILE_SCHEMA).iter_errors(data), key=lambda e: list(e.absolute_path))
     if errors:
         where = "/".join(str(p) for p in errors[0].absolute_path)
@@ -99,12 +101,28 @@ def load(name: str) -> Profile:
     return _compile(data, path)
 
 
-def _pattern(path: Path, where: str, pattern: str, groups: tuple[str, ...] = ()) -> re.Pattern[str]:
-    """A profile's regular expression, compiled; a broken one or one without its named groups is a ProfileError."""
+def _read(path: Path) -> Any:
+    """A profile file's JSON; a file that is a link, not UTF-8 or not JSON is a ProfileError naming where."""
+    data = read_regular(path)
+    if data is None:
+        raise ProfileError(f"profile {path}: not a regular file (links and special files are refused)")
     try:
-        compiled = re.compile(pattern)
-    except re.error as exc:
-        raise ProfileError(f"profile {path}: {where}: not a regular expression: {exc}") from None
+        return json.loads(data.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        raise ProfileError(f"profile {path}: byte {exc.start}: not UTF-8") from None
+    except json.JSONDecodeError as exc:
+        raise ProfileError(f"profile {path}:{exc.lineno}:{exc.colno}: not JSON: {exc.msg}") from None
+    except RecursionError:
+        raise ProfileError(f"profile {path}: not JSON this reader accepts: nested too deeply") from None
+
+
+def _pattern(path: Path, where: str, pattern: str, groups: tuple[str, ...] = ()) -> patterns.Pattern:
+    """A profile's regular expression, compiled for the linear-time engine (:mod:`newsanno.patterns`);
+    a broken one, one that needs backtracking, or one without its named groups is a ProfileError."""
+    try:
+        compiled = patterns.compile(pattern)
+    except patterns.PatternError as exc:
+        raise ProfileError(f"profile {path}: {where}: {exc}") from None
     missing = [g for g in groups if g not in compiled.groupindex]
     if missing:
         raise ProfileError(f"profile {path}: {where}: the pattern has no named group {missing[0]!r}")

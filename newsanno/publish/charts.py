@@ -15,15 +15,15 @@ from __future__ import annotations
 
 import io
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from newsanno import schema
 from newsanno.publish.stats import CorpusStats
 from newsanno.publish.tally import Tally
 
-# Every setting that could come from a user's matplotlibrc is fixed here.
+# Our settings over matplotlib's own defaults; see pinned_rc.
 RC = {
     "font.family": "DejaVu Sans",
     "font.size": 9,
@@ -34,6 +34,8 @@ RC = {
     "path.simplify": True,
     "agg.path.chunksize": 0,
 }
+# Settings that choose a backend or a GUI, not pixels: left as they are.
+_NOT_DRAWING = ("backend", "interactive", "toolbar", "webagg.", "tk.", "figure.raise_window", "figure.max_open_warning")
 TOP = 10  # speakers and claimants shown per chart
 COLOUR = "#4c72b0"
 
@@ -96,6 +98,16 @@ def _png(fig: Figure) -> bytes:
     return buf.getvalue()
 
 
+def pinned_rc(defaults: Mapping[str, Any]) -> dict[str, Any]:
+    """Every drawing setting: matplotlib's built-in defaults (``rcParamsDefault``) with :data:`RC` on top.
+
+    A user's ``matplotlibrc`` (in ``MPLCONFIGDIR``, the working directory or ``MATPLOTLIBRC``)
+    or a style they applied changes ``rcParams``; pinning all of them, not only ours, keeps the
+    chart bytes, and so ``build --check``, independent of the environment.
+    """
+    return {**{k: v for k, v in defaults.items() if not k.startswith(_NOT_DRAWING)}, **RC}
+
+
 def draw(spec: ChartSpec) -> bytes:
     """The PNG bytes of one chart."""
     import matplotlib
@@ -103,7 +115,7 @@ def draw(spec: ChartSpec) -> bytes:
     matplotlib.use("Agg")
     from matplotlib.figure import Figure
 
-    with matplotlib.rc_context(RC):
+    with matplotlib.rc_context(pinned_rc(matplotlib.rcParamsDefault)):
         fig = Figure(figsize=(4.2 * len(spec.panels), spec.height), layout="constrained")
         for ax, (title, labels, values) in zip(fig.subplots(1, len(spec.panels), squeeze=False)[0], spec.panels, strict=True):
             _bars(ax, title, labels, values)

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import hashlib
-import os
 import re
 from dataclasses import dataclass
 from pathlib import Path
+
+from newsanno import tree
 
 MANIFEST = "SHA256SUMS"
 
@@ -23,17 +24,8 @@ def file_sha256(path: Path) -> str:
 def _walk(root: Path) -> tuple[list[str], list[str]]:
     """(regular files, symbolic links) under ``root`` as sorted relative POSIX paths; links
     are listed, never followed, so nothing outside ``root`` is read or listed."""
-    files: list[str] = []
-    links: list[str] = []
-    for folder, dirs, names in os.walk(root, followlinks=False):
-        here = Path(folder)
-        for name in [*dirs, *names]:
-            path = here / name
-            if path.is_symlink():
-                links.append(path.relative_to(root).as_posix())
-            elif name in names and path.is_file():
-                files.append(path.relative_to(root).as_posix())
-    return sorted(files), sorted(links)
+    found = tree.walk(root)
+    return sorted(p.as_posix() for p in found.files), sorted(p.as_posix() for p in found.links)
 
 
 def listed_files(root: Path) -> list[str]:

@@ -11,6 +11,7 @@ the SHA256SUMS it shipped with.
 from __future__ import annotations
 
 import hashlib
+import os
 import re
 import shutil
 from dataclasses import dataclass
@@ -18,6 +19,7 @@ from pathlib import Path
 
 from newsanno.publish import checksums
 from newsanno.releases import revisions
+from newsanno.validate.reading import ProseError, read_prose
 
 Version = tuple[int, int, int]
 
@@ -127,7 +129,10 @@ def _sums_digest(repo: Path, commit: str) -> str | None:
 def releases(repo: Path) -> list[Release]:
     """Every release recorded anywhere (CHANGELOG.md of the working tree, release commits, tags), oldest first."""
     changelog_path = repo / "CHANGELOG.md"
-    dates = changelog_versions(changelog_path.read_text(encoding="utf-8")) if changelog_path.is_file() else {}
+    try:
+        dates = changelog_versions(read_prose(changelog_path)) if os.path.lexists(changelog_path) else {}
+    except ProseError as exc:
+        raise HistoryError(str(exc)) from None
     commits, tags = _release_commits(repo), _tags(repo)
     found = []
     for version in sorted(dates.keys() | commits.keys() | tags.keys()):

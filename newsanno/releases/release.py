@@ -16,7 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsanno import corpus
+from newsanno import corpus, tree
 from newsanno.builder import BuildOptions, RunOptions, build_dataset, check_dataset
 from newsanno.builder.pipeline import check
 from newsanno.problems import Problem, has_errors, promote
@@ -205,7 +205,8 @@ def _rebuild(repo: Path, version: str, changelog: str) -> None:
 
 
 def _files(folder: Path) -> set[Path]:
-    return {p for p in folder.rglob("*") if p.is_file() or p.is_symlink()} if folder.is_dir() else set()
+    found = tree.walk(folder)
+    return {folder / p for p in (*found.files, *found.links)}
 
 
 class _Undo:
@@ -231,7 +232,7 @@ class _Undo:
             revisions.git(self.repo, "checkout", self.head, "--", *RELEASE_FILES)
             for path in sorted(_files(self.repo / "dataset") - self.dataset, reverse=True):
                 path.unlink()  # only files the release created; a file that was there before is git's to restore
-            for folder in sorted((p for p in (self.repo / "dataset").rglob("*") if p.is_dir()), reverse=True):
+            for folder in sorted((self.repo / "dataset" / p for p in tree.walk(self.repo / "dataset").folders), reverse=True):
                 if not any(folder.iterdir()):
                     folder.rmdir()
             steps.append("restored " + ", ".join(RELEASE_FILES))

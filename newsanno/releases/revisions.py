@@ -8,12 +8,13 @@ documents of the shape the schema promises.
 
 from __future__ import annotations
 
-import json
+import os
 import subprocess
 from pathlib import Path
 from typing import Any
 
 from newsanno import corpus, safeyaml, schema
+from newsanno.atomic import NotRegular, read_named
 from newsanno.problems import Problem, has_errors
 from newsanno.releases.diff import Snapshot
 from newsanno.validate import annotation_problems, decode_text, parse_json, problems_against, schema_problems
@@ -63,45 +64,122 @@ def show_optional(repo: Path, rev: str, path: str) -> bytes | None:
     return git_bytes(repo, "cat-file", "blob", mode_type_oid[2].decode("ascii"))
 
 
-def _paths(repo: Path, rev: str) -> list[str]:
-    if rev == WORKTREE:
-        return sorted(
-            p.relative_to(repo).as_posix() for top in ("raw", "schema", "dataset") for p in (repo / top).rglob("*") if p.is_file()
-        )
-    return sorted(git(repo, "ls-tree", "-r", "--name-only", rev, "--", "raw", "schema", "dataset/README.md").splitlines())
+def _worktree_paths(repo: Path) -> list[str]:
+    """The files a snapshot reads in the working tree, found by name, never by a recursive walk.
+
+    A snapshot reads ``raw/<id>/<file>`` (the four corpus files), ``schema/*.schema.json`` and
+    ``dataset/README.md``: listing one level of ``raw/`` and ``schema/`` finds them all, so a
+    link loop or 3,000 nested folders elsewhere are never entered.  A link is listed (and then
+    refused when read) rather than followed.
+    """
+    found: list[str] = []
+    raw, schemas = repo / "raw", repo / "schema"
+    if raw.is_dir() and not raw.is_symlink():
+        for folder in raw.iterdir():
+            if folder.is_dir() and not folder.is_symlink():
+                found.extend(f"raw/{folder.name}/{name}" for name in corpus.FILES if os.path.lexists(folder / name))
+    if schemas.is_dir() and not schemas.is_symlink():
+        found.extend(f"schema/{p.name}" for p in schemas.iterdir() if p.name.endswith(".schema.json"))
+    if os.path.lexists(repo / "dataset" / "README.md"):
+        found.append("dataset/README.md")
+    return sorted(found)
 
 
-def _read_bytes(repo: Path, rev: str, path: str) -> bytes | None:
-    """A file of ``rev``; None when it has no such file."""
+def _paths(repo: Path, rev: str) -> tuple[list[str], set[str]]:
+    """The paths of ``rev`` a snapshot reads, and those of them that are symbolic links (refused)."""
     if rev == WORKTREE:
-        return (repo / path).read_bytes() if (repo / path).is_file() else None
+        paths = _worktree_paths(repo)
+        return paths, {p for p in paths if (repo / p).is_symlink() or (repo / p).parent.is_symlink()}
+    listing = git_bytes(repo, "ls-tree", "-r", "-z", rev, "--", "raw", "schema", "dataset/README.md").decode("utf-8", "replace")
+    paths, links = [], set()
+    for entry in filter(None, listing.split("\0")):
+        mode, _, path = entry.partition("\t")
+        paths.append(path)
+        if mode.startswith("120000"):  # a link committed to git: its target is outside what the revision holds
+            links.add(path)
+    return sorted(paths), links
+
+
+class _Linked(Exception):
+    """A file of a revision that is a link or a special file, which a snapshot never reads."""
+
+
+def _read_bytes(repo: Path, rev: str, path: str, links: frozenset[str] = frozenset()) -> bytes | None:
+    """A file of ``rev``; None when it has no such file; :class:`_Linked` when it is a link or a special file."""
+    if path in links:
+        raise _Linked(path)
+    if rev == WORKTREE:
+        try:
+            return read_named(repo / path)
+        except NotRegular:
+            raise _Linked(path) from None
+        except OSError:
+            return None
     return show_optional(repo, rev, path)
 
 
-def _read(repo: Path, rev: str, path: str) -> str:
-    return (_read_bytes(repo, rev, path) or b"").decode("utf-8", "replace")
+def _read(repo: Path, rev: str, path: str, links: frozenset[str] = frozenset()) -> str:
+    try:
+        return (_read_bytes(repo, rev, path, links) or b"").decode("utf-8", "replace")
+    except _Linked:
+        raise RevisionError(
+            f"{_shown(rev, path)}: is a symbolic link or special file; links may escape the repository and are refused"
+        ) from None
+
+
+def _linked(rev: str, path: str) -> Problem:
+    message = "is a symbolic link or special file; links may escape the repository and are refused"
+    return Problem(_shown(rev, path), message, "layout.symlink")
+
+
+def _schema(repo: Path, rev: str, path: str, links: frozenset[str]) -> tuple[Any, list[Problem]]:
+    """A revision's schema file as data, checked runnable: invalid JSON, an invalid JSON Schema or a
+    pattern the linear-time engine cannot run is one located problem (file, pointer), never a crash."""
+    shown = _shown(rev, path)
+    try:
+        data = _read_bytes(repo, rev, path, links)
+    except _Linked:
+        return None, [_linked(rev, path)]
+    value, problems = parse_json(data or b"", shown)
+    if value is None or has_errors(problems):
+        return None, problems
+    try:
+        schema.check_runnable(value)
+    except schema.SchemaRefused as exc:
+        return None, [*problems, Problem(shown, str(exc), "schema.refused", pointer=exc.pointer)]
+    return value, problems
 
 
 def _shown(rev: str, path: str) -> str:
     return path if rev == WORKTREE else f"{rev}:{path}"
 
 
-def _document(repo: Path, rev: str, doc_id: str, schemas: dict[str, Any]) -> tuple[dict[str, Any], list[Problem]]:
+def _document(
+    repo: Path, rev: str, doc_id: str, schemas: dict[str, Any], links: frozenset[str] = frozenset()
+) -> tuple[dict[str, Any], list[Problem]]:
     """document.json and annotations.json of one document of ``rev``, validated against its text.txt
     and against ``rev``'s own schemas (a file is judged by the rules of its time)."""
     problems: list[Problem] = []
     found: dict[str, Any] = {}
     folder = f"raw/{doc_id}"
-    raw_text = _read_bytes(repo, rev, f"{folder}/{corpus.TEXT}")
     text = None
-    if raw_text is None:
-        problems.append(Problem(_shown(rev, f"{folder}/{corpus.TEXT}"), "file is missing", "file.missing"))
-    else:
+    try:
+        raw_text = _read_bytes(repo, rev, f"{folder}/{corpus.TEXT}", links)
+        if raw_text is None:
+            problems.append(Problem(_shown(rev, f"{folder}/{corpus.TEXT}"), "file is missing", "file.missing"))
+    except _Linked:
+        raw_text = None
+        problems.append(_linked(rev, f"{folder}/{corpus.TEXT}"))
+    if raw_text is not None:
         text, bad = decode_text(raw_text, _shown(rev, f"{folder}/{corpus.TEXT}"))
         problems.extend(bad)
     for name, schema_name, key in ((corpus.DOCUMENT, schema.DOCUMENT, "meta"), (corpus.ANNOTATIONS, schema.ANNOTATIONS, "annotations")):
         shown = _shown(rev, f"{folder}/{name}")
-        data = _read_bytes(repo, rev, f"{folder}/{name}")
+        try:
+            data = _read_bytes(repo, rev, f"{folder}/{name}", links)
+        except _Linked:
+            problems.append(_linked(rev, f"{folder}/{name}"))
+            continue
         if data is None:
             problems.append(Problem(shown, "file is missing", "file.missing"))
             continue
@@ -135,7 +213,8 @@ def snapshot(repo: Path, rev: str) -> Snapshot:
     """The documents, schemas and config columns of ``rev`` (a git revision or ``WORKTREE``)."""
     if rev != WORKTREE:
         git(repo, "rev-parse", "--verify", "--quiet", f"{rev}^{{commit}}")
-    paths = _paths(repo, rev)
+    paths, link_set = _paths(repo, rev)
+    links = frozenset(link_set)
     documents: dict[str, dict[str, Any]] = {}
     schemas: dict[str, Any] = {}
     columns: dict[str, dict[str, Any]] = {}
@@ -143,15 +222,18 @@ def snapshot(repo: Path, rev: str) -> Snapshot:
     # Schemas first: each document is validated against its own revision's schema.
     for path in paths:
         if path.startswith("schema/") and path.endswith(".schema.json"):
-            schemas[path.split("/")[-1].removesuffix(".schema.json")] = json.loads(_read(repo, rev, path))
+            value, found = _schema(repo, rev, path, links)
+            problems.extend(found)
+            if value is not None:
+                schemas[path.split("/")[-1].removesuffix(".schema.json")] = value
     for path in paths:
         parts = path.split("/")
         if parts[0] == "raw" and len(parts) == 3 and parts[2] == corpus.DOCUMENT:
-            documents[parts[1]], found = _document(repo, rev, parts[1], schemas)
+            documents[parts[1]], found = _document(repo, rev, parts[1], schemas, links)
             problems.extend(found)
         elif path == "dataset/README.md":
             try:
-                columns = config_columns(_read(repo, rev, path))
+                columns = config_columns(_read(repo, rev, path, links))
             except safeyaml.YAMLRefused as exc:
                 raise RevisionError(f"{rev}:{path}: the card's front matter is refused: {exc}") from exc
     errors = [p for p in problems if p.severity == "error"]

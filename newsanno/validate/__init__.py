@@ -20,7 +20,7 @@ from __future__ import annotations
 
 from newsanno.validate.annotations import RULES, annotation_problems
 from newsanno.validate.canonical import in_order
-from newsanno.validate.loader import check_json_file, load_document, sha256_hex, text_problems
+from newsanno.validate.loader import check_json_file, load_document, problems_added, sha256_hex, text_problems
 from newsanno.validate.locate import locate_all
 from newsanno.validate.parse import MAX_DIGITS, parse_json, parse_json_exact, read_json_file
 from newsanno.validate.pointers import escape, pointer
@@ -60,6 +60,7 @@ __all__ = [
     "parse_json",
     "parse_json_exact",
     "pointer",
+    "problems_added",
     "problems_against",
     "read_bytes",
     "read_json_file",

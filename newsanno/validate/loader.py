@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any, cast
 
@@ -28,12 +28,23 @@ from newsanno.validate.schemacheck import invalid_items, schema_problems
 from newsanno.validate.visible import text_character_problems, value_problems
 
 
-def load_document(folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[Document | None, list[Problem]]:
-    """Read and check one document folder; the Document is returned only when error-free."""
+def load_document(
+    folder: Path, limits: Limits = DEFAULT_LIMITS, *, replacing: Mapping[str, bytes] | None = None
+) -> tuple[Document | None, list[Problem]]:
+    """Read and check one document folder; the Document is returned only when error-free.
+
+    ``replacing`` ({file name: bytes}) checks the folder as it would be with those files
+    written: a command that creates corpus files (accept, import, fix-offsets, format) asks
+    this before it writes, reading only the four named files (never a copy of the folder).
+    """
     problems: list[Problem] = []
     origin, shown = shown_paths(folder)
     data: dict[str, bytes | None] = {}
+    replacing = replacing or {}
     for name in corpus.FILES:
+        if name in replacing:
+            data[name] = replacing[name]
+            continue
         data[name], found = read_bytes(folder / name, limits)
         problems.extend(found)
 
@@ -167,3 +178,16 @@ def meta_problems(meta: dict[str, Any], folder_name: str, data: dict[str, bytes 
                 )
             )
     return problems
+
+
+def problems_added(folder: Path, replacing: Mapping[str, bytes], limits: Limits = DEFAULT_LIMITS) -> list[Problem]:
+    """The errors the validator would report on ``folder`` with ``replacing`` written that it does not report now.
+
+    A repairing command (fix-offsets, format) may leave a document with the faults it could
+    not mend, but must never write one that validate rejects for a new reason: it writes only
+    when this is empty.  An error is the same one when its file, code and pointer agree.
+    """
+    _, before = load_document(folder, limits)
+    _, after = load_document(folder, limits, replacing=replacing)
+    known = {(p.file, p.code, p.pointer) for p in before if p.severity == "error"}
+    return [p for p in after if p.severity == "error" and (p.file, p.code, p.pointer) not in known]

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from newsanno import corpus
+from newsanno.atomic import NotRegular, read_named
 from newsanno.problems import Problem
 
 DEFAULT_MAX_FILE_BYTES = 64 * 1024 * 1024
@@ -53,7 +54,13 @@ def read_bytes(path: Path, limits: Limits) -> tuple[bytes | None, list[Problem]]
                 hint="raise the limit with --max-file-bytes if the file is genuine",
             )
         ]
-    return path.read_bytes(), []
+    try:
+        # The lstat above could be stale: the read itself refuses a link, a pipe or a device too.
+        return read_named(path, max_bytes=limits.max_file_bytes), []
+    except NotRegular as exc:
+        return None, [Problem(corpus.display(path), f"file {exc.strerror}", "layout.symlink")]
+    except OSError:
+        return None, [Problem(corpus.display(path), "required file is missing", "layout.missing_file")]
 
 
 def line_col(text: str, index: int) -> tuple[int, int]:
@@ -118,3 +125,21 @@ def shown_paths(folder: Path) -> tuple[str, dict[str, str]]:
         if base == "/" or str(cwd) in files.values():  # the root, or a file path that is the working directory
             files = {name: corpus.display(folder / name) for name in corpus.FILES}
     return base, files
+
+
+class ProseError(ValueError):
+    """A prose file (CHANGELOG.md, CARD.md) that is not UTF-8, is a link or a special file; the message is located."""
+
+
+def read_prose(path: Path) -> str:
+    """The text of a prose file the build or the release history reads; raises :class:`ProseError`
+    with one located line (file:line:column) instead of a UnicodeDecodeError."""
+    try:
+        data = read_named(path)
+    except OSError as exc:
+        raise ProseError(f"{corpus.display(path)}: {exc.strerror or 'cannot be read'}") from None
+    text, problems = decode_text(data, corpus.display(path), require_lf=False)
+    if text is None:
+        first = problems[0]
+        raise ProseError(f"{first.file}:{first.line}:{first.column}: {first.message} ({first.hint})")
+    return text
