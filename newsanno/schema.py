@@ -67,6 +67,8 @@ def values(schema_name: str, def_name: str) -> tuple[str, ...]:
 
 ENTITY_TYPES: tuple[str, ...] = values(ANNOTATIONS, "label")
 MENTION_FORMS: tuple[str, ...] = values(ANNOTATIONS, "form")
+# Scheme 2.0: the types annotated in every form (NAM, NOM, PRO); every other type is NAM only.
+FULL_COVERAGE_TYPES: tuple[str, ...] = values(ANNOTATIONS, "full_coverage_label")
 QUOTE_KINDS: tuple[str, ...] = values(ANNOTATIONS, "quote_kind")
 CHECKWORTHINESS: tuple[str, ...] = values(ANNOTATIONS, "checkworthiness")
 SPLITS: tuple[str, ...] = values(DOCUMENT, "split")
