@@ -266,7 +266,10 @@ def render_text(d: Diff) -> str:
     for pointer, change in d.schema_properties.items():
         lines.append(f"~ schema properties {pointer}: added {change['added']}, removed {change['removed']}")
     lines += [f"+ config {c}" for c in d.configs_added] + [f"- config {c}" for c in d.configs_removed]
-    lines += [f"~ schema rule {pointer}: {'added' if c['added'] and not c['removed'] else 'removed' if c['removed'] and not c['added'] else 'changed'}" for pointer, c in d.schema_rules.items()]
+    lines += [
+        f"~ schema rule {pointer}: {'added' if c['added'] and not c['removed'] else 'removed' if c['removed'] and not c['added'] else 'changed'}"
+        for pointer, c in d.schema_rules.items()
+    ]
     for config, change in d.columns.items():
         lines.append(f"~ config {config} columns: added {change['added']}, removed {change['removed']}, type changed {change['changed']}")
     counts = d.counts()
