@@ -144,6 +144,7 @@ def coref_features() -> Features:
             "sentences": List(List(STRING)),
             "clusters": List(List(List(Value("int32")))),
             "cluster_mention_ids": List(List(STRING)),
+            "cluster_mention_forms": List(List(STRING)),
             "cluster_entity_ids": List(STRING),
             "cluster_names": List(STRING),
             "cluster_labels": List(STRING),
