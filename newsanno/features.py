@@ -62,6 +62,8 @@ def documents_features() -> Features:
             "source_url": STRING,
             "text": STRING,
             **{name: _layer(name) for name in schema.ANNOTATION_LISTS},
+            # Who made the annotation file and how; null when the file does not record it.
+            "provenance": _layer("provenance"),
         }
     )
 

@@ -43,6 +43,7 @@ def documents_rows(doc: Document) -> list[Row]:
             "source_url": meta["source_url"],
             "text": doc.text,
             **{name: doc.annotations[name] for name in schema.ANNOTATION_LISTS},  # type: ignore[literal-required]
+            "provenance": doc.annotations.get("provenance"),
         }
     ]
 
