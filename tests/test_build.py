@@ -40,8 +40,8 @@ def test_documents_config(built: Path, tmp_path: Path) -> None:
     assert set(ds) == {"train", "validation", "test"}
     row = ds["train"][0]
     assert row["document_id"] == "alpha"
-    assert row["published"].isoformat() == "2024-03-01"
-    assert ds["train"].features["published"].dtype == "date32"
+    assert row["published"] == "2024-03-01"
+    assert ds["train"].features["published"].dtype == "string"  # "YYYY-MM-DD" (2.0.0: date32 broke torch)
     assert row["mentions"] == expected("mentions")["alpha"]
     assert row["quotes"] == expected("quotes")["alpha"]
     assert row["text"] == FIXTURES["alpha"][0]().text

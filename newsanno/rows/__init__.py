@@ -10,7 +10,6 @@ which config; :func:`newsanno.configs.build_rows` runs them all.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from newsanno import schema
@@ -37,7 +36,7 @@ def documents_rows(doc: Document) -> list[Row]:
             "document_id": meta["id"],
             "title": meta["title"],
             "author": meta["author"],
-            "published": dt.date.fromisoformat(meta["published"]),
+            "published": meta["published"],  # validated as an ISO date "YYYY-MM-DD", stored as that string
             "publisher": meta["publisher"],
             "language": meta["language"],
             "source_url": meta["source_url"],
