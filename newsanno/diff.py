@@ -227,7 +227,10 @@ def diff(old: Snapshot, new: Snapshot) -> Diff:
         result.label_sets.update(_set_changes(old_sets, new_sets, name, only=old_sets))
         result.label_sets_added.update({f"{name}{k}": sorted(v) for k, v in new_sets.items() if k not in old_sets})
         result.schema_properties.update(_set_changes(_properties(before), _properties(after), name))
-        result.schema_rules.update(_set_changes(_rules(before), _rules(after), name))
+        # A rule only counts where files could already be: in a schema, and on an object, both revisions have.
+        if before and after:
+            held = set(_by_pointer(before, lambda node: set())) & set(_by_pointer(after, lambda node: set()))
+            result.schema_rules.update(_set_changes(_rules(before), _rules(after), name, only=dict.fromkeys(held, set())))
     # Columns are only comparable when both revisions had a built card.
     if old.columns and new.columns:
         result.configs_added = sorted(new.columns.keys() - old.columns.keys())
