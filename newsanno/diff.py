@@ -230,7 +230,7 @@ def diff(old: Snapshot, new: Snapshot) -> Diff:
         # A rule only counts where files could already be: in a schema, and on an object, both revisions have.
         if before and after:
             held = set(_by_pointer(before, lambda node: set())) & set(_by_pointer(after, lambda node: set()))
-            result.schema_rules.update(_set_changes(_rules(before), _rules(after), name, only=dict.fromkeys(held, set())))
+            result.schema_rules.update(_set_changes(_rules(before), _rules(after), name, only={key: set() for key in held}))
     # Columns are only comparable when both revisions had a built card.
     if old.columns and new.columns:
         result.configs_added = sorted(new.columns.keys() - old.columns.keys())
