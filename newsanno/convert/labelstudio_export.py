@@ -27,10 +27,13 @@ FROM_NAME, TO_NAME = "label", "text"
 
 
 def default_config() -> dict[str, Any]:
-    """The mapping config with a label for every value of every label set in schema/."""
+    """The mapping config with a label for every value of every label set in schema/ (nominal and
+    pronoun labels only for the full-coverage types: the schema refuses a NOM or PRO of any other)."""
     labels: dict[str, dict[str, Any]] = {}
     for label in schema.ENTITY_TYPES:
         for form in schema.MENTION_FORMS:
+            if form != DEFAULTS["form"] and label not in schema.FULL_COVERAGE_TYPES:
+                continue
             name = label if form == DEFAULTS["form"] else f"{label} {form}"
             labels[name] = {"layer": "mention", "label": label, "form": form}
     labels |= {f"{kind} quote": {"layer": "quote", "kind": kind} for kind in schema.QUOTE_KINDS}
