@@ -11,8 +11,9 @@ from typing import Any
 import pytest
 from conftest import ROOT
 
-from newsanno import configs, schema
-from newsanno.features import features
+from newsanno import schema
+from newsanno.rows import configs
+from newsanno.rows.configs import features
 
 # The named_entities ClassLabel of the Hugging Face dataset conll2012_ontonotesv5 (english_v4), as
 # its published feature listing gives it: written out here, not derived, so the test can fail.

@@ -8,7 +8,8 @@ import json
 
 from conftest import DocBuilder, find
 
-from newsanno import lint, schema
+from newsanno import schema
+from newsanno.validate import lint
 
 
 def codes(b: DocBuilder) -> list[str]:

@@ -5,7 +5,7 @@ as document-level token spans ``[first token, last token]`` (inclusive end, coun
 across sentences), exactly the ``clusters`` of the e2e-coref / CoNLL-2012 jsonlines format.
 Every entity with a mention is a cluster, singletons included.  Under scheme 2.0 the clusters of
 PERSON, ORG, GPE, LOC and FAC entities are complete (names, nominals and pronouns); the other
-types are names only (see :data:`newsanno.configs` for the description the card shows).  A mention whose edges are not
+types are names only (see :data:`newsanno.rows.configs` for the description the card shows).  A mention whose edges are not
 token edges is an error that keeps the document out of every config, as in ``ner``: a
 cluster never silently lacks a mention.
 """
