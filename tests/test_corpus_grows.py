@@ -49,6 +49,11 @@ def _annotate(doc_id: str, text: str) -> dict[str, object]:
         b.mention("M6", "E5", "The harbour master", form="NOM")
         b.mention("M7", "E6", "Calder Gazette")
         b.mention("M8", "E7", "March 4, 2025")
+        # Scheme 2.0: the harbour master's "We" speaks for the authority; "its" is the ferry's, an unnamed
+        # vessel (PRODUCT is names only), so it is an accepted lint finding.
+        b.mention("M9", "E4", "We", form="PRO")
+        its = text.index("its mooring")
+        b.except_("lint.unannotated_pronoun", "the ferry's: an unnamed vessel, and PRODUCT is names only", span=(its, its + 3))
         b.quote("Q1", "Engineers from the Calder Harbour Authority replaced the ferry's engines", "indirect", "M5", "said")
         b.quote("Q2", "We are glad to see the ferry back on the water.", "direct", "M6", "wrote")
         b.quote("Q3", "Ferry back in service", "scare")
