@@ -58,12 +58,13 @@ NOUNS = ["budget", "plan", "report", "contract", "proposal", "project", "agreeme
 ADJS = ["new", "annual", "revised", "regional", "public", "private", "national", "local", "controversial", "long-awaited"]
 FILLER = ["after", "months", "of", "debate", "among", "residents", "and", "officials", "who", "had", "followed", "the", "matter", "closely"]
 CLAUSES = [
-    "we will deliver every promise we made",
-    "the figures speak for themselves",
+    # No pronoun and no entity-type noun ("the council"): scheme 2.0 would want each one annotated.
+    "every promise made will be delivered",
+    "the figures are clear",
     "nobody was consulted before the decision",
     "this is the largest investment in a decade",
-    "the council acted within its powers",
-    "our members deserve a fair settlement",
+    "the decision was within the rules",
+    "members deserve a fair settlement",
 ]
 NOMINALS = {"PERSON": "the official", "ORG": "the company", "GPE": "the region"}
 PRONOUNS = {"PERSON": "She", "ORG": "It", "GPE": "It"}

@@ -86,6 +86,13 @@ class LintException(TypedDict):
     reason: str
 
 
+class Provenance(TypedDict):
+    """Who made an annotation file and how (optional top-level ``provenance``)."""
+
+    annotators: list[str]
+    method: str
+
+
 class Annotations(TypedDict):
     document_id: str
     entities: list[Entity]
@@ -94,6 +101,7 @@ class Annotations(TypedDict):
     claims: list[Claim]
     # Reviewed lint findings; not an annotation layer (schema.LAYERS leaves it out).
     exceptions: list[LintException]
+    provenance: NotRequired[Provenance]
 
 
 @dataclass(frozen=True, slots=True)

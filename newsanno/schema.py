@@ -67,12 +67,27 @@ def values(schema_name: str, def_name: str) -> tuple[str, ...]:
 
 ENTITY_TYPES: tuple[str, ...] = values(ANNOTATIONS, "label")
 MENTION_FORMS: tuple[str, ...] = values(ANNOTATIONS, "form")
+# Scheme 2.0: the types annotated in every form (NAM, NOM, PRO); every other type is NAM only.
+FULL_COVERAGE_TYPES: tuple[str, ...] = values(ANNOTATIONS, "full_coverage_label")
 QUOTE_KINDS: tuple[str, ...] = values(ANNOTATIONS, "quote_kind")
 CHECKWORTHINESS: tuple[str, ...] = values(ANNOTATIONS, "checkworthiness")
 SPLITS: tuple[str, ...] = values(DOCUMENT, "split")
-# BIO tag names of the ``ner`` config (stored as ClassLabel ids in this order).  Kept here, not in
-# features.py, so validating never has to import ``datasets`` (seconds of start-up).
-NER_TAGS: tuple[str, ...] = ("O", *(f"{prefix}-{label}" for label in ENTITY_TYPES for prefix in ("B", "I")))
+
+
+def _ner_tags() -> tuple[str, ...]:
+    """The ``ner`` tag names in ClassLabel id order, from ``schema/ner_tags.json`` (OntoNotes' ids, its source
+    recorded there); refused unless they are exactly O and B-/I- of every entity type of the schema."""
+    with open(schema_dir() / "ner_tags.json", encoding="utf-8") as f:
+        names = tuple(json.load(f)["names"])
+    wanted = {"O", *(f"{prefix}-{label}" for label in ENTITY_TYPES for prefix in ("B", "I"))}
+    if len(names) != len(set(names)) or set(names) != wanted:
+        raise RuntimeError("schema/ner_tags.json must list O and B-/I- of every entity type exactly once")
+    return names
+
+
+# BIO tag names of the ``ner`` config (stored as ClassLabel ids in this order: conll2012_ontonotesv5's).
+# Kept here, not in features.py, so validating never has to import ``datasets`` (seconds of start-up).
+NER_TAGS: tuple[str, ...] = _ner_tags()
 # ClaimBuster's sentence classes (claim_sentences config), lowest first: NFS, UFS, CFS.
 SENTENCE_CLASSES: tuple[str, ...] = values(ANNOTATIONS, "sentence_checkworthiness")
 # The roles of a quotation's attribution (attribution config) and their BIO tags, in the same layout as NER_TAGS.

@@ -254,6 +254,7 @@ def beta() -> DocBuilder:
     b.mention("M3", "E3", "Ohio")
     b.mention("M4", "E4", "last year")
     b.mention("M5", "E5", "Its chief executive", form="NOM")
+    b.mention("M6", "E1", "Its", form="PRO")  # scheme 2.0: every pronoun of an ORG is a mention
     b.quote("Q1", "fresh start", "scare", None, None)
     b.claim("C1", "Acme Corp. hired 300 workers in Ohio last year.", None, "CFS")
     return b

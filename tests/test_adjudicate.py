@@ -29,8 +29,8 @@ def variant() -> DocBuilder:
     b.entity("E8", "The council", "ORG")
     b.mention("M1", "E1", "Maria Lopez")
     b.mention("M2", "E1", "mayor of Springfield", form="NOM")  # mention.span against "the mayor of Springfield"
-    b.mention("M3", "E2", "Springfield")
-    b.mention("M4", "E3", "Monday", form="NOM")  # mention.form
+    b.mention("M3", "E2", "Springfield", form="NOM")  # mention.form (scheme 2.0: NOM only for the full-coverage types)
+    b.mention("M4", "E3", "Monday")
     b.mention("M5", "E4", "12")  # mention.label
     b.mention("M6", "E5", "Springfield Tribune")
     b.mention("M7", "E7", "she", form="PRO")  # coref.entity: not linked to Maria Lopez

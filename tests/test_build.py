@@ -40,8 +40,8 @@ def test_documents_config(built: Path, tmp_path: Path) -> None:
     assert set(ds) == {"train", "validation", "test"}
     row = ds["train"][0]
     assert row["document_id"] == "alpha"
-    assert row["published"].isoformat() == "2024-03-01"
-    assert ds["train"].features["published"].dtype == "date32"
+    assert row["published"] == "2024-03-01"
+    assert ds["train"].features["published"].dtype == "string"  # "YYYY-MM-DD" (2.0.0: date32 broke torch)
     assert row["mentions"] == expected("mentions")["alpha"]
     assert row["quotes"] == expected("quotes")["alpha"]
     assert row["text"] == FIXTURES["alpha"][0]().text
@@ -77,7 +77,8 @@ def test_ner_config_tags_and_offsets(built: Path, tmp_path: Path) -> None:
     ds = load(built, "ner", tmp_path / "cache")
     names = ds["train"].features["ner_tags"].feature.names
     types = [opt["const"] for opt in json.loads((ROOT / "schema/annotations.schema.json").read_text())["$defs"]["label"]["oneOf"]]
-    assert names == ["O"] + [f"{p}-{t}" for t in types for p in "BI"]
+    # Every type's B/I tag, in conll2012_ontonotesv5's id order (tests/test_consumers.py checks the order itself).
+    assert sorted(names) == sorted(["O"] + [f"{p}-{t}" for t in types for p in "BI"]) and names[0] == "O"
     assert len(names) == 37
     text = FIXTURES["alpha"][0]().text
     rows = list(ds["train"])
@@ -97,7 +98,8 @@ def test_round_trip_raw_parquet_raw(built: Path, corpus: Path) -> None:
     table = pq.read_table(built / "data/documents/train-00000-of-00001.parquet")
     for row in table.to_pylist():
         lists = [k for k in json.loads((ROOT / "schema/annotations.schema.json").read_text())["properties"] if k != "document_id"]
-        layers = {k: row[k] for k in lists}
+        # provenance is optional: a file without it reads back as null.
+        layers = {k: row[k] for k in lists if not (k == "provenance" and row[k] is None)}
         rebuilt = dump({"document_id": row["document_id"], **layers})
         assert rebuilt == (corpus / row["document_id"] / "annotations.json").read_text(encoding="utf-8")
 

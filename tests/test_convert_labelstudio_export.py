@@ -87,9 +87,10 @@ def test_default_config_covers_every_schema_value_and_its_xml_lists_them() -> No
     assert labelstudio.config_problems(config, "default") == []
     meanings = {tuple(sorted(spec.items())) for spec in config["labels"].values()}
     assert len(meanings) == len(config["labels"])
-    assert len(config["labels"]) == len(schema.ENTITY_TYPES) * len(schema.MENTION_FORMS) + len(schema.QUOTE_KINDS) + 1 + len(
-        schema.CHECKWORTHINESS
-    )
+    # A name label per type, nominal and pronoun labels for the full-coverage types only (scheme 2.0).
+    mention_labels = len(schema.ENTITY_TYPES) + 2 * len(schema.FULL_COVERAGE_TYPES)
+    assert len(config["labels"]) == mention_labels + len(schema.QUOTE_KINDS) + 1 + len(schema.CHECKWORTHINESS)
+    assert "DATE NOM" not in config["labels"] and config["labels"]["GPE PRO"] == {"layer": "mention", "label": "GPE", "form": "PRO"}
     view = ET.fromstring(labeling_config(config))
     assert [label.get("value") for label in view.iter("Label")] == list(config["labels"])
     assert [r.get("value") for r in view.iter("Relation")] == list(labelstudio.LINKS)

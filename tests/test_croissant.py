@@ -33,13 +33,9 @@ def _name(field: dict[str, Any]) -> str:
     return field["@id"].rsplit("/", 1)[1]
 
 
-def _leaves(fields: list[dict[str, Any]], prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
-    for field in fields:
-        path = (*prefix, _name(field))
-        if "subField" in field:
-            yield from _leaves(field["subField"], path)
-        else:
-            yield path, field
+def _path(field: dict[str, Any]) -> tuple[str, ...]:
+    """A field's path below its record set, from its id: ``documents/quotes/cue/start`` -> (quotes, cue, start)."""
+    return tuple(field["@id"].split("/")[1:])
 
 
 def _parquet_nodes(fields: list[pa.Field] | pa.Schema, prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], pa.DataType, bool]]:
@@ -55,11 +51,10 @@ def _parquet_nodes(fields: list[pa.Field] | pa.Schema, prefix: tuple[str, ...] =
             yield from _parquet_nodes(list(kind), path)
 
 
-def _croissant_nodes(fields: list[dict[str, Any]], prefix: tuple[str, ...] = ()) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
+def _croissant_nodes(fields: list[dict[str, Any]]) -> Iterator[tuple[tuple[str, ...], dict[str, Any]]]:
     for field in fields:
-        path = (*prefix, _name(field))
-        yield path, field
-        yield from _croissant_nodes(field.get("subField", []), path)
+        yield _path(field), field
+        yield from _croissant_nodes(field.get("subField", []))
 
 
 def _plain(value: Any) -> Any:
@@ -76,16 +71,27 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def _element(record: dict[str, Any], child: dict[str, Any], items: list[dict[str, Any]], i: int) -> Any:
-    if "subField" not in child:
-        return _plain(items[i][child["@id"]])
-    # mlcroissant renders a struct inside each element of a repeated field beside that field,
-    # as one list per leaf over the elements; regroup it into element i.
-    assert not child.get("repeated"), f"{child['@id']}: no rendering known for a list inside a list of structs"
-    block = record[child["@id"]]
-    for leaf in child["subField"]:
-        assert "subField" not in leaf, f"{leaf['@id']}: no rendering known for structs nested three deep"
-    return {_name(leaf): _plain(block[leaf["@id"]][i]) for leaf in child["subField"]}
+def _nest(leaves: dict[tuple[str, ...], Any]) -> dict[str, Any]:
+    """Leaf values by their path (below the element) as one nested dict: (cue, start) -> {"cue": {"start": ...}}."""
+    out: dict[str, Any] = {}
+    for path, value in leaves.items():
+        node = out
+        for key in path[:-1]:
+            node = node.setdefault(key, {})
+        node[path[-1]] = value
+    return out
+
+
+def _element(field: dict[str, Any], item: dict[str, Any]) -> dict[str, Any]:
+    """One element of a repeated struct field, exactly as mlcroissant rendered it inside the element.
+
+    A struct member of the element (each quote's cue) is declared flat, its leaves direct
+    subFields of the element; mlcroissant puts every one of them inside the element itself.
+    """
+    depth = len(_path(field))
+    for child in field["subField"]:
+        assert "subField" not in child, f"{child['@id']}: a struct inside a repeated field must be declared flat"
+    return _nest({_path(child)[depth:]: _plain(item[child["@id"]]) for child in field["subField"]})
 
 
 def _top_value(record: dict[str, Any], field: dict[str, Any]) -> Any:
@@ -97,7 +103,9 @@ def _top_value(record: dict[str, Any], field: dict[str, Any]) -> Any:
         return {_name(c): _plain(value[c["@id"]]) for c in field["subField"]}
     if value is None:
         return None
-    return [{_name(c): _element(record, c, value, i) for c in field["subField"]} for i in range(len(value))]
+    # Nothing of the field may come back beside it (mlcroissant 1.1.1 did that for a nested cue).
+    assert not [k for k in record if k.startswith(field["@id"] + "/")], f"{field['@id']}: members rendered outside the elements"
+    return [_element(field, item) for item in value]
 
 
 def croissant_rows(dataset: Any, record_set: dict[str, Any]) -> list[dict[str, Any]]:
@@ -138,11 +146,27 @@ def _canonical(row: dict[str, Any]) -> str:
     return json.dumps(row, sort_keys=True, ensure_ascii=False, default=lambda v: f"{type(v).__name__}:{v.isoformat()}")
 
 
+def _inside_a_list(schema: pa.Schema, path: tuple[str, ...]) -> bool:
+    """Whether a list lies strictly above ``path`` (a nested key) in the Parquet schema."""
+    kind: pa.DataType = schema.field(path[0]).type
+    for key in path[1:]:
+        listed = pa.types.is_list(kind) or pa.types.is_large_list(kind)
+        while pa.types.is_list(kind) or pa.types.is_large_list(kind):
+            kind = kind.value_type
+        if listed:
+            return True
+        kind = kind.field(key).type
+    return False
+
+
 def assert_fields_cover_the_parquet_schema(record_set: dict[str, Any], schema: pa.Schema) -> None:
     """One field per column and nested key, repeated exactly where Parquet has a list, typed like the leaf."""
     fields = dict(_croissant_nodes(record_set["field"]))
     nodes = {path: (kind, repeated) for path, kind, repeated in _parquet_nodes(schema)}
-    assert sorted(fields) == sorted(nodes)
+    # A struct inside a list of structs (each quote's cue) is declared flat: its leaves are fields, it is not.
+    in_lists = {path for path, (kind, _) in nodes.items() if pa.types.is_struct(kind) and _inside_a_list(schema, path)}
+    assert sorted(fields) == sorted(set(nodes) - in_lists)
+    nodes = {path: node for path, node in nodes.items() if path not in in_lists}
     for path, (kind, repeated) in nodes.items():
         field = fields[path]
         assert bool(field.get("repeated")) == repeated, path
@@ -233,12 +257,16 @@ def test_nested_fields_read_the_full_key_path_below_their_column() -> None:
 
     from newsanno.publish.croissant import record_set
 
-    feats = Features({"items": List({"outer": {"inner": {"leaf": Value("int32")}}})})
-    (items,) = record_set("documents", feats, "parquet-x")["field"]
-    leaf = items["subField"][0]["subField"][0]["subField"][0]
-    assert leaf["@id"] == "documents/items/outer/inner/leaf"
+    feats = Features({"items": List({"outer": {"inner": {"leaf": Value("int32")}}}), "one": {"outer": {"leaf": Value("int32")}}})
+    items, one = record_set("documents", feats, "parquet-x")["field"]
+    # Inside a list of structs, nested structs are declared flat: the leaf is the element's own subField.
+    (leaf,) = items["subField"]
+    assert leaf["@id"] == "documents/items/outer/inner/leaf" and "subField" not in leaf
     assert leaf["source"]["extract"] == {"column": "items"}
     assert leaf["source"]["transform"] == {"jsonPath": "outer.inner.leaf"}
+    # Outside a list they stay nested.
+    deep = one["subField"][0]["subField"][0]
+    assert deep["@id"] == "documents/one/outer/leaf" and deep["source"]["transform"] == {"jsonPath": "outer.leaf"}
 
 
 def test_a_nested_key_that_is_no_plain_jsonpath_key_is_refused() -> None:

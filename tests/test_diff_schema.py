@@ -41,3 +41,25 @@ def test_an_old_release_is_validated_against_its_own_schema(tmp_path: Path) -> N
     meta = next(iter(old.documents.values()))["meta"]
     assert meta["rights"]["text"].startswith("Copyright 2024")
     assert json.dumps(old.schemas["document"]).count("notice") == 0
+
+
+def test_a_new_conditional_rule_is_major_and_the_live_schema_has_one() -> None:
+    """Scheme 2.0's "NOM/PRO only for the full-coverage types" refuses files 1.x accepted: MAJOR."""
+    rule = {"if": {"properties": {"form": {"enum": ["NOM"]}}}, "then": {"properties": {"label": {"enum": ["PERSON"]}}}}
+    base = _schema(form=["NAM", "NOM"])
+    base["$defs"]["mention"] = {"type": "object"}
+    with_rule = {"$defs": {**base["$defs"], "mention": {"type": "object", **rule}}}
+    assert _bump(base, with_rule) == "MAJOR"
+    assert _bump(with_rule, base) == "MAJOR"
+    changed = {"$defs": {**base["$defs"], "mention": {"type": "object", **rule, "then": {"properties": {"label": {"enum": ["ORG"]}}}}}}
+    assert _bump(with_rule, changed) == "MAJOR"
+    assert _bump(with_rule, json.loads(json.dumps(with_rule))) is None
+    # A rule in a schema or on an object the old revision did not have refuses no existing file.
+    assert _bump({}, with_rule) == "MINOR"
+    assert _bump(base, {"$defs": {**base["$defs"], "new_thing": dict(rule)}}) == "MINOR"
+    live = json.loads((ROOT / "schema" / "annotations.schema.json").read_text(encoding="utf-8"))
+    old = json.loads(json.dumps(live))
+    del old["$defs"]["mention"]["if"], old["$defs"]["mention"]["then"]
+    found = diff.diff(diff.Snapshot(documents={}, schemas={"annotations": old}), diff.Snapshot(documents={}, schemas={"annotations": live}))
+    assert "annotations/$defs/mention" in found.schema_rules and found.required_bump() == "MAJOR"
+    assert "~ schema rule annotations/$defs/mention: added" in diff.render_text(found)

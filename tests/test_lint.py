@@ -75,7 +75,8 @@ def test_unannotated_name_ignores_nom_and_pro_mentions() -> None:
     f = fixture("The minister resigned. The minister left.\n")
     f.entity("E1", "The minister", "PERSON")
     f.mention("M1", "E1", "The minister", form="NOM")
-    assert f.lint() == []
+    # The second "The minister" is the scheme 2.0 nominal rule's (tests/test_lint_coref.py), never a name's.
+    assert lint.UNANNOTATED_NAME not in codes(f.lint())
 
 
 # --- the same string given different labels ----------------------------------------------------
@@ -137,7 +138,7 @@ def test_canonical_name_silent_when_it_is_a_mention_text() -> None:
 
 @pytest.mark.parametrize("marked", ['the "savior" of', "to \u201cretake\u201d the"])
 def test_uncovered_quotation_marks_found(marked: str) -> None:
-    f = fixture(f"They called him {marked} the nation.\n")
+    f = fixture(f"Critics called the man {marked} the nation.\n")
     (p,) = f.lint()
     assert p.code == lint.UNQUOTED_MARKS
     assert p.pointer == "/quotes/-"
@@ -147,13 +148,13 @@ def test_uncovered_quotation_marks_found(marked: str) -> None:
 
 
 def test_scare_quote_covers_its_marks() -> None:
-    f = fixture('They called him the "savior" of the nation.\n')
+    f = fixture('Critics called the man the "savior" of the nation.\n')
     f.quote("Q1", "savior", "scare")
     assert f.lint() == []
 
 
 def test_mixed_quote_containing_the_marks_covers_them() -> None:
-    f = fixture('Kim said that the people want "a reset." Then she left.\n')
+    f = fixture('Kim said that the people want "a reset." Then the crowd left.\n')
     f.entity("E1", "Kim", "PERSON")
     f.mention("M1", "E1", "Kim")
     f.quote("Q1", 'the people want "a reset."', "mixed", "M1", "said")
@@ -161,7 +162,7 @@ def test_mixed_quote_containing_the_marks_covers_them() -> None:
 
 
 def test_apostrophes_are_not_quotation_marks() -> None:
-    f = fixture("Ukraine\u2019s army and Kyiv's mayor said it's fine, isn\u2019t it.\n")
+    f = fixture("Ukraine\u2019s army and Kyiv's mayor said that's fine, isn\u2019t that so.\n")
     f.entity("E1", "Ukraine", "GPE")
     f.entity("E2", "Kyiv", "GPE")
     f.mention("M1", "E1", "Ukraine")
@@ -170,7 +171,7 @@ def test_apostrophes_are_not_quotation_marks() -> None:
 
 
 def test_unpaired_quotation_mark_found() -> None:
-    f = fixture("He said it was over\u201d and left.\n")
+    f = fixture("Kim said the war was over\u201d and left.\n")
     (p,) = f.lint()
     assert p.code == lint.UNPAIRED_MARK
 
@@ -187,8 +188,8 @@ def test_quote_mark_pairs_restart_at_each_paragraph() -> None:
 
 
 def test_direct_quote_without_speaker_found() -> None:
-    f = fixture('"We will win," a voice said.\n')
-    f.quote("Q1", "We will win,", "direct", None, "said")
+    f = fixture('"Victory is near," a voice said.\n')
+    f.quote("Q1", "Victory is near,", "direct", None, "said")
     (p,) = f.lint()
     assert p.code == lint.DIRECT_WITHOUT_SPEAKER
     assert p.annotation_id == "Q1"
@@ -196,10 +197,10 @@ def test_direct_quote_without_speaker_found() -> None:
 
 
 def test_direct_quote_with_unnamed_speaker_as_nom_is_clean() -> None:
-    f = fixture('"We will win," one official said.\n')
+    f = fixture('"Victory is near," one official said.\n')
     f.entity("E1", "one official", "PERSON")
     f.mention("M1", "E1", "one official", form="NOM")
-    f.quote("Q1", "We will win,", "direct", "M1", "said")
+    f.quote("Q1", "Victory is near,", "direct", "M1", "said")
     assert f.lint() == []
 
 

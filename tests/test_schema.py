@@ -42,8 +42,8 @@ def test_documents_features_mirror_annotation_fields() -> None:
 
 
 # The only optional fields: added after the seed was committed, and absent from it so that its
-# bytes stay the same (absent profile means wsws; absent overrides means none).
-OPTIONAL = {"document": {"profile", "overrides"}, "annotations": set()}
+# bytes stay the same (absent profile means wsws; absent overrides means none; absent provenance: not recorded).
+OPTIONAL = {"document": {"profile", "overrides"}, "annotations": {"provenance"}}
 
 
 def test_every_object_lists_all_its_properties_as_required() -> None:

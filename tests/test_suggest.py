@@ -184,4 +184,4 @@ def test_recall_benchmark_scores_the_fixture_corpus(corpus: Path) -> None:
     # With its own names as knowledge, alpha's 'Maria Lopez' (and the others') are found exactly.
     own = next(x for x in rows if x.startswith("| (b) own names | mentions | exact span+label"))
     found, total = (int(n) for n in re.search(r"(\d+)/(\d+) =", own).groups())  # type: ignore[union-attr]
-    assert total == 15 and found >= 10, own
+    assert total == 16 and found >= 10, own  # 16 mentions in the fixture corpus (beta's "Its" since scheme 2.0)

@@ -1,4 +1,4 @@
-"""``newsanno export FORMAT``: write validated documents as brat, a Label Studio project, spaCy DocBin or CoNLL BIO text.
+"""``newsanno export FORMAT``: write validated documents as brat, a Label Studio project, spaCy DocBin, CoNLL BIO text or CoNLL-2012 coreference.
 
 Only valid documents are exported: any problem is reported and nothing is written.  The
 work is :func:`newsanno.convert.export.export_documents`; this module parses and reports.
@@ -19,6 +19,7 @@ HELPS = {
     "labelstudio": "OUT is a folder: tasks.json (annotations, and suggestions as predictions), labeling-config.xml, labelstudio-config.json",
     "spacy": "OUT is a .spacy DocBin file of the ner view (for spacy train)",
     "conll": "OUT is a CoNLL-2003-style BIO text file of the ner view",
+    "conll2012": "OUT is a CoNLL-2012 *_conll file of the coref view (what coreference scorers read)",
 }
 
 

@@ -122,7 +122,7 @@ def assemble(record: Record, document_id: str) -> dict[str, Any]:
             item.update(checkworthiness=_attr(s, "checkworthiness"), **_linked(s, look))
         if s.layer in out:
             out[s.layer].append(item)
-    return {
+    assembled: dict[str, Any] = {
         "document_id": document_id,
         "entities": entities,
         "mentions": out["mention"],
@@ -130,3 +130,6 @@ def assemble(record: Record, document_id: str) -> dict[str, Any]:
         "claims": out["claim"],
         "exceptions": list(record.exceptions),
     }
+    if record.provenance is not None:
+        assembled["provenance"] = dict(record.provenance)
+    return assembled

@@ -143,6 +143,10 @@ def _record_notes(record: Record, tid: dict[str, str], notes: list[tuple[str, di
             )
         else:
             notes.append((first, {"exception": dict(x)}))
+    if record.provenance is not None and first is None:
+        problems.append(Problem("", "provenance is lost: brat notes need a span to attach to", "brat.lost", severity="warning"))
+    elif record.provenance is not None:
+        notes.append((first, {"provenance": dict(record.provenance)}))
     return problems
 
 
@@ -238,6 +242,10 @@ def _read_notes(found: _Lines, record: Record, err: _Err) -> tuple[dict[str, str
             err(n, "entity note must hold an object with a string id", "brat.bad_note")
         elif "exception" in obj and not isinstance(obj["exception"], dict):
             err(n, "exception note must hold an object", "brat.bad_note")
+        elif "provenance" in obj and not isinstance(obj["provenance"], dict):
+            err(n, "provenance note must hold an object", "brat.bad_note")
+        elif "provenance" in obj:
+            record.provenance = obj["provenance"]
         elif "entity" in obj:
             record.entities.append(EntityNote(obj["entity"], None if obj.get("mentionless") else target))
         elif "exception" in obj:

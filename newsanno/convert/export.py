@@ -1,4 +1,4 @@
-"""Exporting validated documents for annotation tools and trainers: brat, Label Studio, spaCy DocBin, CoNLL.
+"""Exporting validated documents for annotation tools and trainers: brat, Label Studio, spaCy DocBin, CoNLL, CoNLL-2012.
 
 :func:`export_documents` reads and validates the chosen documents, converts them with the
 pure converters of :mod:`newsanno.convert`, checks that the output path may be written
@@ -18,7 +18,7 @@ from newsanno.model import Document
 from newsanno.problems import Problem, has_errors
 from newsanno.validate import load_document
 
-FORMATS = ("brat", "labelstudio", "spacy", "conll")
+FORMATS = ("brat", "labelstudio", "spacy", "conll", "conll2012")
 
 
 def _is_docbin(path: Path) -> bool:
@@ -37,6 +37,7 @@ OUTPUTS = {
     "labelstudio": guard.Output("Label Studio folder", folder=True, marker=guard.has_file("labeling-config.xml")),
     "spacy": guard.Output("spaCy DocBin file", folder=False, marker=_is_docbin),
     "conll": guard.Output("CoNLL file", folder=False, marker=guard.starts_with(b"-DOCSTART-")),
+    "conll2012": guard.Output("CoNLL-2012 file", folder=False, marker=guard.starts_with(b"#begin document (")),
 }
 
 
@@ -66,6 +67,18 @@ def _ner_rows(documents: list[Document], problems: list[Problem]) -> list[list[d
     return out
 
 
+def _coref_rows(documents: list[Document], problems: list[Problem]) -> list[dict[str, Any]]:
+    from newsanno.rows.coref import coref_rows
+    from newsanno.tokens import tokenize
+
+    out = []
+    for doc in documents:
+        rows, found = coref_rows(doc, tokenize(doc.text))
+        problems.extend(found)
+        out.extend(rows)
+    return out
+
+
 def _brat_files(documents: list[Document], out: Path, problems: list[Problem]) -> dict[Path, bytes]:
     from newsanno.convert import brat
 
@@ -87,6 +100,10 @@ def _files(fmt: str, raw: Path, documents: list[Document], out: Path, problems: 
         from newsanno.convert.labelstudio_project import project_files
 
         return project_files(raw, documents, out, problems)
+    if fmt == "conll2012":
+        from newsanno.convert import conll2012
+
+        return {out: conll2012.conll2012_text(_coref_rows(documents, problems)).encode("utf-8")}
     rows = _ner_rows(documents, problems)
     if fmt == "spacy":
         from newsanno.convert import spacy_docbin

@@ -18,7 +18,7 @@ Entities are the coreference chains, named after their first mention.  Ids are a
 order (M1, Q1, C1, E1).
 
 A task written by :mod:`newsanno.convert.labelstudio_export` also carries ``data.newsanno``: the
-exported spans' ids and order, entities, entity overrides and lint exceptions.  They are restored,
+exported spans' ids and order, entities, entity overrides, lint exceptions and provenance.  They are restored,
 so the round trip is lossless; spans added in Label Studio follow the exported ones in text order
 and get fresh ids.
 
@@ -207,6 +207,7 @@ class _Notes:
     overrides: dict[str, dict[str, Any]] = field(default_factory=dict)
     entities: list[EntityNote] = field(default_factory=list)
     exceptions: list[dict[str, Any]] = field(default_factory=list)
+    provenance: dict[str, Any] | None = None
 
 
 def _notes(block: Any, err: _Err) -> _Notes | None:
@@ -232,6 +233,9 @@ def _notes(block: Any, err: _Err) -> _Notes | None:
         notes.exceptions = list(block.get("exceptions", []))
         if not all(isinstance(x, dict) for x in notes.exceptions):
             raise TypeError("exceptions must be objects")
+        notes.provenance = block.get("provenance")
+        if notes.provenance is not None and not isinstance(notes.provenance, dict):
+            raise TypeError("provenance must be an object")
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
         err(f"data.{NOTES} is not what an export writes ({exc.__class__.__name__}: {exc})", "labelstudio.bad_note")
         return None
@@ -287,7 +291,7 @@ def parse_task(task: Any, config: dict[str, Any], shown: str) -> tuple[Record | 
     notes = _notes(task["data"].get(NOTES), err)
     if notes is None:
         return None, problems
-    record = Record(entities=notes.entities, exceptions=notes.exceptions)
+    record = Record(entities=notes.entities, exceptions=notes.exceptions, provenance=notes.provenance)
     for s in spans:
         attrs = {k: v for k, v in s["spec"].items() if k != "layer"} | notes.overrides.get(s["rid"], {})
         span = Span(s["rid"], s["spec"]["layer"], s["start"], s["end"], text[s["start"] : s["end"]], attrs, notes.ids.get(s["rid"]))

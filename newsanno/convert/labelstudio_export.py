@@ -4,7 +4,7 @@
 result per span (its Label Studio id is the annotation id, or ``cue:<start>:<end>`` for a cue),
 a ``relation`` result per link and per coreference pair, offsets in UTF-16 units as Label Studio's
 browser side counts them.  What Label Studio has no place for (span ids and order, entities,
-entity overrides, lint exceptions) rides in ``data.newsanno``, which
+entity overrides, lint exceptions, provenance) rides in ``data.newsanno``, which
 :func:`newsanno.convert.labelstudio.import_task` reads back, so an export imports to the same
 annotations.  :func:`default_config` is the mapping config with one label per entity type and
 form, quote kind, cue and check-worthiness class; :func:`labeling_config` is the labeling
@@ -27,10 +27,13 @@ FROM_NAME, TO_NAME = "label", "text"
 
 
 def default_config() -> dict[str, Any]:
-    """The mapping config with a label for every value of every label set in schema/."""
+    """The mapping config with a label for every value of every label set in schema/ (nominal and
+    pronoun labels only for the full-coverage types: the schema refuses a NOM or PRO of any other)."""
     labels: dict[str, dict[str, Any]] = {}
     for label in schema.ENTITY_TYPES:
         for form in schema.MENTION_FORMS:
+            if form != DEFAULTS["form"] and label not in schema.FULL_COVERAGE_TYPES:
+                continue
             name = label if form == DEFAULTS["form"] else f"{label} {form}"
             labels[name] = {"layer": "mention", "label": label, "form": form}
     labels |= {f"{kind} quote": {"layer": "quote", "kind": kind} for kind in schema.QUOTE_KINDS}
@@ -78,6 +81,7 @@ def _notes(record: Record) -> dict[str, Any]:
         "overrides": {s.key: {k: s.attrs[k]} for s in record.spans for k in ENTITY_OVERRIDES.values() if k in s.attrs},
         "entities": [{"entity": dict(e.entity), "mention": e.mention} for e in record.entities],
         "exceptions": [dict(x) for x in record.exceptions],
+        **({"provenance": dict(record.provenance)} if record.provenance is not None else {}),
     }
 
 

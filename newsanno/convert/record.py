@@ -18,7 +18,8 @@ A record holds, in the order the source gives them (ids are assigned in that ord
   (source key, kind);
 - coreference pairs of mention keys;
 - entities the source spells out, each with the key of one of its mentions (None: no mention);
-- accepted lint exceptions.
+- accepted lint exceptions;
+- the file's provenance (who made it and how), when it records one.
 """
 
 from __future__ import annotations
@@ -70,6 +71,7 @@ class Record:
     coref: list[tuple[str, str]] = field(default_factory=list)
     entities: list[EntityNote] = field(default_factory=list)
     exceptions: list[dict[str, Any]] = field(default_factory=list)
+    provenance: dict[str, Any] | None = None
 
 
 def cue_key(cue: dict[str, Any]) -> str:
@@ -122,4 +124,5 @@ def from_annotations(annotations: dict[str, Any]) -> Record:
     record.coref = [pair for chain in chains.values() for pair in itertools.pairwise(chain)]
     record.entities = [EntityNote(dict(e), chains[e["id"]][0] if e["id"] in chains else None) for e in annotations["entities"]]
     record.exceptions = [dict(x) for x in annotations.get("exceptions", [])]
+    record.provenance = dict(annotations["provenance"]) if annotations.get("provenance") is not None else None
     return record

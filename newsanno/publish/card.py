@@ -311,6 +311,6 @@ def render(inputs: CardInputs) -> str:
     charts = f"\n### Charts\n{charts}" if charts else ""
     return (
         f"---\n{front_matter(inputs)}\n---\n\n{GENERATED_NOTICE}\n\n{body}\n\n"
-        f"{card_process.agreement_section(inputs.agreement, _table)}\n{usage_section()}\n{citation_section()}\n"
+        f"{card_process.agreement_section(inputs.agreement, _table, inputs.stats.provenance)}\n{usage_section()}\n{citation_section()}\n"
         f"**Dataset version: {inputs.version}**\n\n{statistics(inputs.stats)}{charts}\n{sources_section(inputs.stats)}"
     )

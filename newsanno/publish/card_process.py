@@ -28,9 +28,21 @@ def _figure(value: float | None) -> str:
     return "n/a" if value is None else f"{value:.3f}"
 
 
-def agreement_section(summary: dict[str, Any] | None, table: Any) -> str:
+def provenance_lines(provenance: list[tuple[str, str, str]], table: Any) -> list[str]:
+    """Who made each gold file and how, for the documents whose file records it (``provenance``)."""
+    if not provenance:
+        return []
+    return [
+        "Who made each gold annotation file and how, as recorded in its `provenance`:",
+        "",
+        table(("document", "annotators", "method"), sorted(provenance)),
+        "",
+    ]
+
+
+def agreement_section(summary: dict[str, Any] | None, table: Any, provenance: list[tuple[str, str, str]] | None = None) -> str:
     """The "Annotation process and agreement" section; ``table(header, rows)`` draws a Markdown table."""
-    lines = ["## Annotation process and agreement", ""]
+    lines = ["## Annotation process and agreement", "", *provenance_lines(provenance or [], table)]
     if not summary or not summary["documents"]:
         return "\n".join([*lines, "No document has a second, independent annotation yet, so no agreement figure is given.", ""])
     documents = ", ".join(f"`{d}`" for d in summary["documents"])

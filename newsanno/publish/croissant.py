@@ -107,7 +107,34 @@ def _json_path(keys: list[str]) -> str:
     return ".".join(keys)
 
 
-def _field(record_set: str, path: list[str], feature: Any, file_set: str) -> dict[str, Any]:
+def _subfields(record_set: str, path: list[str], struct: dict[str, Any], file_set: str, in_list: bool) -> list[dict[str, Any]]:
+    """The subFields of a struct at ``path``.
+
+    Inside a repeated field (a list of structs), a member that is itself a struct (each quote's
+    ``cue``) is declared flat: its members become subFields of the list's element, with their
+    full path as id and JSONPath (``documents/quotes/cue/start``, ``cue.start``).  mlcroissant
+    renders only one level of subFields inside each element of a repeated field; a nested
+    ``cue`` field would come back beside ``quotes`` as parallel lists, not inside each quote.
+    """
+    nodes = []
+    for name, child in struct.items():
+        if in_list and isinstance(child, dict):
+            for flat in _subfields(record_set, [*path, name], child, file_set, in_list):
+                flat["description"] = " ".join(
+                    part
+                    for part in (
+                        f"Member of {'/'.join([*path, name])} (a struct, declared flat inside each element).",
+                        flat.get("description"),
+                    )
+                    if part
+                )
+                nodes.append(flat)
+        else:
+            nodes.append(_field(record_set, [*path, name], child, file_set, in_list))
+    return nodes
+
+
+def _field(record_set: str, path: list[str], feature: Any, file_set: str, in_list: bool = False) -> dict[str, Any]:
     """One Croissant field for a (possibly nested) feature; lists become ``repeated``."""
     field_id = "/".join([record_set, *path])
     node: dict[str, Any] = {"@type": "cr:Field", "@id": field_id, "name": field_id}
@@ -125,7 +152,7 @@ def _field(record_set: str, path: list[str], feature: Any, file_set: str) -> dic
             [*([node["description"]] if depth > 1 else []), "Class id; names in order: " + ", ".join(inner.names)]
         )
     if isinstance(inner, dict):
-        node["subField"] = [_field(record_set, [*path, name], child, file_set) for name, child in inner.items()]
+        node["subField"] = _subfields(record_set, path, inner, file_set, in_list or repeated)
     else:
         node.setdefault("dataType", _data_type(inner))
     node["source"] = {"fileSet": {"@id": file_set}, "extract": {"column": path[0]}}

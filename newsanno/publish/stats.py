@@ -66,6 +66,8 @@ class CorpusStats:
     overrides: list[tuple[str, str, str, str]] = field(default_factory=list)
     # (document id, lint code, annotation id or span, reason): reviewed findings kept on purpose.
     lint_exceptions: list[tuple[str, str, str, str]] = field(default_factory=list)
+    # (document id, annotators, method) of every gold file that records its provenance.
+    provenance: list[tuple[str, str, str]] = field(default_factory=list)
 
     def add(self, doc: Document, rows_per_config: dict[str, int], tokens: int = 0) -> None:
         """Count one document, the rows it contributed to each config and its ``tokens``."""
@@ -106,6 +108,8 @@ class CorpusStats:
         self.text_rights.setdefault(statement, []).append(doc.id)
         for name, override in (doc.meta.get("overrides") or {}).items():  # type: ignore[attr-defined]
             self.overrides.append((doc.id, name, str(override["value"]), override["reason"]))
+        if "provenance" in ann:
+            self.provenance.append((doc.id, ", ".join(ann["provenance"]["annotators"]), ann["provenance"]["method"]))
         for exc in ann.get("exceptions", []):
             where = exc["annotation_id"] or f"{exc['start']}..{exc['end']} {doc.text[exc['start'] : exc['end']]!r}"
             self.lint_exceptions.append((doc.id, exc["code"], where, exc["reason"]))
@@ -125,6 +129,7 @@ class CorpusStats:
         self.lint_exceptions.extend(other.lint_exceptions)
         self.sources.extend(other.sources)
         self.overrides.extend(other.overrides)
+        self.provenance.extend(other.provenance)
 
     def splits(self) -> list[str]:
         """The splits that have documents, in schema order."""

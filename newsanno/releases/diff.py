@@ -5,6 +5,7 @@ Pure: snapshots in, a structured diff out.  Reading snapshots from git lives in 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from typing import Any
@@ -61,6 +62,8 @@ class Diff:
     # Label sets that did not exist before (a new field's values): an addition, not a change.
     label_sets_added: dict[str, list[str]] = field(default_factory=dict)
     schema_properties: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # "schema/path" -> added/removed
+    # Conditional rules (``if``/``then``) added, removed or changed: a new rule can refuse what was valid.
+    schema_rules: dict[str, dict[str, list[str]]] = field(default_factory=dict)  # "schema/path" -> added/removed
     configs_added: list[str] = field(default_factory=list)
     configs_removed: list[str] = field(default_factory=list)
     columns: dict[str, dict[str, Any]] = field(default_factory=dict)  # config -> added/removed/changed
@@ -82,6 +85,7 @@ class Diff:
             self.documents_removed
             or self.splits_moved
             or self.label_sets
+            or self.schema_rules
             or self.configs_removed
             or any(p["removed"] for p in self.schema_properties.values())
             or any(c["removed"] or c["changed"] for c in self.columns.values())
@@ -166,6 +170,17 @@ def _properties(schema: Any) -> dict[str, set[str]]:
     return _by_pointer(schema, lambda node: set(node["properties"]) if isinstance(node.get("properties"), dict) else None)
 
 
+def _rules(schema: Any) -> dict[str, set[str]]:
+    """Every conditional rule (``if``/``then``/``else``) of a schema, as canonical JSON, by its object's pointer."""
+
+    def rule(node: dict[str, Any]) -> set[str] | None:
+        if "if" not in node:
+            return None
+        return {json.dumps({k: node.get(k) for k in ("if", "then", "else")}, sort_keys=True)}
+
+    return _by_pointer(schema, rule)
+
+
 def _by_pointer(schema: Any, pick: Callable[[dict[str, Any]], set[str] | None], prefix: str = "") -> dict[str, set[str]]:
     """What ``pick`` finds in each object of a schema, by the object's JSON pointer (None: nothing there)."""
     found: dict[str, set[str]] = {}
@@ -218,6 +233,10 @@ def diff(old: Snapshot, new: Snapshot) -> Diff:
         result.label_sets.update(_set_changes(old_sets, new_sets, name, only=old_sets))
         result.label_sets_added.update({f"{name}{k}": sorted(v) for k, v in new_sets.items() if k not in old_sets})
         result.schema_properties.update(_set_changes(_properties(before), _properties(after), name))
+        # A rule only counts where files could already be: in a schema, and on an object, both revisions have.
+        if before and after:
+            held = set(_by_pointer(before, lambda node: set())) & set(_by_pointer(after, lambda node: set()))
+            result.schema_rules.update(_set_changes(_rules(before), _rules(after), name, only={key: set() for key in held}))
     # Columns are only comparable when both revisions had a built card.
     if old.columns and new.columns:
         result.configs_added = sorted(new.columns.keys() - old.columns.keys())
@@ -260,6 +279,10 @@ def render_text(d: Diff) -> str:
     for pointer, change in d.schema_properties.items():
         lines.append(f"~ schema properties {pointer}: added {change['added']}, removed {change['removed']}")
     lines += [f"+ config {c}" for c in d.configs_added] + [f"- config {c}" for c in d.configs_removed]
+    lines += [
+        f"~ schema rule {pointer}: {'added' if c['added'] and not c['removed'] else 'removed' if c['removed'] and not c['added'] else 'changed'}"
+        for pointer, c in d.schema_rules.items()
+    ]
     for config, change in d.columns.items():
         lines.append(f"~ config {config} columns: added {change['added']}, removed {change['removed']}, type changed {change['changed']}")
     counts = d.counts()

@@ -10,7 +10,6 @@ which config; :func:`newsanno.rows.configs.build_rows` runs them all.
 
 from __future__ import annotations
 
-import datetime as dt
 from typing import Any
 
 from newsanno import schema
@@ -37,12 +36,13 @@ def documents_rows(doc: Document) -> list[Row]:
             "document_id": meta["id"],
             "title": meta["title"],
             "author": meta["author"],
-            "published": dt.date.fromisoformat(meta["published"]),
+            "published": meta["published"],  # validated as an ISO date "YYYY-MM-DD", stored as that string
             "publisher": meta["publisher"],
             "language": meta["language"],
             "source_url": meta["source_url"],
             "text": doc.text,
             **{name: doc.annotations[name] for name in schema.ANNOTATION_LISTS},  # type: ignore[literal-required]
+            "provenance": doc.annotations.get("provenance"),
         }
     ]
 

@@ -111,7 +111,9 @@ CONFIGS: tuple[ConfigSpec, ...] = (
     ),
     ConfigSpec(
         "coref",
-        "One row per article in the CoNLL-2012 coreference shape: tokens per sentence and entity clusters of token spans.",
+        "One row per article in the CoNLL-2012 coreference shape: tokens per sentence and entity clusters of token spans, "
+        f"each mention with its form ({', '.join(schema.MENTION_FORMS)}). Complete chains (every name, nominal and pronoun) "
+        f"for {', '.join(schema.FULL_COVERAGE_TYPES)}; names only for the other types.",
         _features("coref_features"),
         coref.coref_rows,
         check=coref.coref_problems,

@@ -3,7 +3,9 @@
 ``sentences`` holds the tokens of each sentence; ``clusters`` holds, per entity, its mentions
 as document-level token spans ``[first token, last token]`` (inclusive end, counting tokens
 across sentences), exactly the ``clusters`` of the e2e-coref / CoNLL-2012 jsonlines format.
-Every entity with a mention is a cluster, singletons included.  A mention whose edges are not
+Every entity with a mention is a cluster, singletons included.  Under scheme 2.0 the clusters of
+PERSON, ORG, GPE, LOC and FAC entities are complete (names, nominals and pronouns); the other
+types are names only (see :data:`newsanno.rows.configs` for the description the card shows).  A mention whose edges are not
 token edges is an error that keeps the document out of every config, as in ``ner``: a
 cluster never silently lacks a mention.
 """
@@ -48,15 +50,16 @@ def coref_rows(doc: Document, tokens: Tokenization) -> tuple[list[Row], list[Pro
     """The document's single ``coref`` row, or the problems of the mentions that do not fit the tokens.
 
     Clusters come in the order of their first mention in the text; within a cluster mentions
-    are in text order, and ``cluster_mention_ids`` gives each span's mention id.
+    are in text order; ``cluster_mention_ids`` and ``cluster_mention_forms`` give each span's
+    mention id and form (NAM, NOM, PRO).
     """
     found, problems = _aligned(doc, tokens)
     if problems or len(found) < len(doc.annotations["mentions"]):
         return [], problems
     entities = {e["id"]: e for e in doc.annotations["entities"]}
-    clusters: dict[str, list[tuple[int, int, str]]] = {}
+    clusters: dict[str, list[tuple[int, int, str, str]]] = {}
     for m, i, j in sorted(found, key=lambda item: (item[1], item[2], item[0]["id"])):
-        clusters.setdefault(m["entity_id"], []).append((i, j, m["id"]))
+        clusters.setdefault(m["entity_id"], []).append((i, j, m["id"], m["form"]))
     text = doc.text
     return [
         {
@@ -64,8 +67,9 @@ def coref_rows(doc: Document, tokens: Tokenization) -> tuple[list[Row], list[Pro
             "sentences": [
                 [text[a:b] for a, b in zip(tokens.starts[lo:hi], tokens.ends[lo:hi], strict=True)] for lo, hi in tokens.sentences
             ],
-            "clusters": [[[i, j] for i, j, _ in spans] for spans in clusters.values()],
-            "cluster_mention_ids": [[mention_id for _, _, mention_id in spans] for spans in clusters.values()],
+            "clusters": [[[i, j] for i, j, _, _ in spans] for spans in clusters.values()],
+            "cluster_mention_ids": [[mention_id for _, _, mention_id, _ in spans] for spans in clusters.values()],
+            "cluster_mention_forms": [[form for _, _, _, form in spans] for spans in clusters.values()],
             "cluster_entity_ids": list(clusters),
             "cluster_names": [entities[e]["name"] for e in clusters],
             "cluster_labels": [entities[e]["type"] for e in clusters],

@@ -2,7 +2,7 @@
 
 One builder per config, which the table in :mod:`newsanno.rows.configs` names.  Nested fields of
 the ``documents`` config follow the annotation schema property by property; the ``ner`` tag
-names are :data:`newsanno.schema.NER_TAGS`, built from the schema's entity types.
+names are :data:`newsanno.schema.NER_TAGS`, the schema's entity types in conll2012_ontonotesv5's id order (``schema/ner_tags.json``).
 """
 
 from __future__ import annotations
@@ -47,12 +47,15 @@ def documents_features() -> Features:
             "document_id": STRING,
             "title": STRING,
             "author": STRING,
-            "published": Value("date32"),
+            # An ISO 8601 date string "YYYY-MM-DD": a date32 column breaks with_format("torch").
+            "published": STRING,
             "publisher": STRING,
             "language": STRING,
             "source_url": STRING,
             "text": STRING,
             **{name: _layer(name) for name in schema.ANNOTATION_LISTS},
+            # Who made the annotation file and how; null when the file does not record it.
+            "provenance": _layer("provenance"),
         }
     )
 
@@ -135,6 +138,7 @@ def coref_features() -> Features:
             "sentences": List(List(STRING)),
             "clusters": List(List(List(Value("int32")))),
             "cluster_mention_ids": List(List(STRING)),
+            "cluster_mention_forms": List(List(STRING)),
             "cluster_entity_ids": List(STRING),
             "cluster_names": List(STRING),
             "cluster_labels": List(STRING),

@@ -17,6 +17,8 @@ reads files nor prints.
 
 from __future__ import annotations
 
+import functools
+import json
 import re
 from collections import Counter, defaultdict
 from collections.abc import Iterable
@@ -38,6 +40,9 @@ UNPAIRED_MARK = "lint.unpaired_quote_mark"
 DIRECT_WITHOUT_SPEAKER = "lint.direct_quote_without_speaker"
 CUE_INSIDE_CONTENT = "lint.cue_inside_content"
 CLAIMANT_WITHOUT_MENTION = "lint.claimant_without_mention"
+UNANNOTATED_PRONOUN = "lint.unannotated_pronoun"
+PRONOUN_ONLY_ENTITY = "lint.pronoun_only_entity"
+UNLINKED_NOMINAL = "lint.unlinked_nominal"
 STALE_EXCEPTION = "lint.stale_exception"
 
 
@@ -54,6 +59,8 @@ def _schema_value(values: tuple[str, ...], wanted: str, what: str) -> str:
 
 NAME_FORM = _schema_value(schema.MENTION_FORMS, "NAM", "mention form")
 DIRECT_KIND = _schema_value(schema.QUOTE_KINDS, "direct", "quote kind")
+PRONOUN_FORM = _schema_value(schema.MENTION_FORMS, "PRO", "mention form")
+NOMINAL_FORM = _schema_value(schema.MENTION_FORMS, "NOM", "mention form")
 
 # Double quotation marks only: the apostrophe (' and U+2019) is not a quotation mark in this corpus's
 # sources, and single-quote pairing would drown the report in possessives.
@@ -300,6 +307,126 @@ def _claimants(ann: Annotations, shown: str) -> list[_Finding]:
     return findings
 
 
+@functools.cache
+def mention_words() -> dict[str, object]:
+    """``schema/mention_words.json``: the pronouns and, by entity type, the head nouns the scheme 2.0 rules look for."""
+    with open(schema.schema_dir() / "mention_words.json", encoding="utf-8") as f:
+        return dict(json.load(f))
+
+
+def _word_pattern(words: Iterable[str], capitalised_only: bool) -> re.Pattern[str]:
+    """Whole-word alternatives; pronouns only as written or capitalised (so "US" is not "us"), nouns in any case."""
+    forms = sorted({v for w in words for v in ((w, w[:1].upper() + w[1:]) if capitalised_only else (w,))}, key=len, reverse=True)
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)", 0 if capitalised_only else re.IGNORECASE)
+
+
+@functools.cache
+def _pronouns() -> re.Pattern[str]:
+    return _word_pattern(mention_words()["personal_pronouns"], capitalised_only=True)  # type: ignore[arg-type]
+
+
+@functools.cache
+def _head_nouns() -> tuple[re.Pattern[str], dict[str, str]]:
+    """One pattern for every head noun, and the entity type each (lower-cased) noun names."""
+    nouns: dict[str, list[str]] = mention_words()["head_nouns"]  # type: ignore[assignment]
+    type_of = {noun.lower(): etype for etype, words in nouns.items() for noun in words}
+    return _word_pattern(type_of, capitalised_only=False), type_of
+
+
+def _unannotated_pronouns(ann: Annotations, text: str, shown: str) -> list[_Finding]:
+    """Each personal or possessive pronoun that is no mention's exact span (scheme 2.0 annotates every one that refers)."""
+    spans = {(m["start"], m["end"]) for m in ann["mentions"]}
+    findings = []
+    for match in _pronouns().finditer(text):
+        start, end = match.span()
+        if (start, end) in spans:
+            continue
+        message = f"pronoun {match.group()!r} is in no mention: {context(text, start, end)}"
+        hint = (
+            f"add a PRO mention start={start} end={end} to the entity it refers to, or record an exception if it refers "
+            "to nothing annotatable (generic, pleonastic, a NORP group, an event or a clause)"
+        )
+        findings.append(_Finding(_warning(shown, message, UNANNOTATED_PRONOUN, "/mentions/-", hint), start, end))
+    return findings
+
+
+def _pronoun_only_entities(ann: Annotations, shown: str) -> list[_Finding]:
+    """An entity whose every mention is a pronoun: its antecedent is most likely missing or in another entity."""
+    forms: dict[str, set[str]] = defaultdict(set)
+    for m in ann["mentions"]:
+        forms[m["entity_id"]].add(m["form"])
+    findings = []
+    for i, e in enumerate(ann["entities"]):
+        if forms.get(e["id"]) != {PRONOUN_FORM}:
+            continue
+        message = f"entity {e['id']} {e['name']!r} is made only of pronouns"
+        hint = "add the name or nominal the pronouns refer back to, or move them to that entity; record an exception if the text has none"
+        findings.append(_Finding(_warning(shown, message, PRONOUN_ONLY_ENTITY, f"/entities/{i}", hint, e["id"])))
+    return findings
+
+
+# A nominal's head noun counts when a determiner (mention_words.json) or a possessive opens its phrase, at most this many words before it.
+_PHRASE_WORDS = 4
+_PHRASE_BREAK = re.compile(r"[.,;:!?()\[\]\"\u201c\u201d\u2014]")
+# How far back an entity of the head noun's type counts as "nearby" (a candidate antecedent).
+NEARBY_CHARS = 400
+
+
+def _definite(text: str, start: int) -> bool:
+    """Whether a determiner or a possessive ('s) opens the phrase that ends with the word at ``start``."""
+    before = text[max(0, start - 80) : start]
+    breaks = list(_PHRASE_BREAK.finditer(before))
+    words = before[breaks[-1].end() if breaks else 0 :].split()[-_PHRASE_WORDS:]
+    determiners: list[str] = mention_words()["determiners"]  # type: ignore[assignment]
+    return any(w.lower() in determiners or w.endswith(("'s", "\u2019s")) for w in words)
+
+
+def _unlinked_nominals(ann: Annotations, text: str, shown: str) -> list[_Finding]:
+    """A definite nominal headed by a noun that names an entity type ("the city", "the minister"), with an
+    entity of that type mentioned nearby before it, that is in no mention or in a mention of its own entity.
+
+    A head noun inside a name (NAM) is the name's, and one directly before a name is a title ("the
+    embedded journalist Yuroy Butusov"), which GUIDELINES.md 1.2 leaves unannotated.
+    """
+    pattern, type_of = _head_nouns()
+    mentions = sorted(ann["mentions"], key=lambda m: m["start"])
+    size = Counter(m["entity_id"] for m in mentions)
+    names = {e["id"]: e["name"] for e in ann["entities"]}
+    findings = []
+    for match in pattern.finditer(text):
+        start, end = match.span()
+        etype = type_of[match.group().lower()]
+        if not _definite(text, start):
+            continue
+        covering = [m for m in mentions if m["start"] <= start and end <= m["end"]]
+        innermost = min(covering, key=lambda m: m["end"] - m["start"], default=None)
+        after = text[end:].lstrip(" ")
+        follows_name = any(m["form"] == NAME_FORM and m["start"] == len(text) - len(after) for m in mentions)
+        if follows_name or (innermost is not None and (innermost["form"] != NOMINAL_FORM or size[innermost["entity_id"]] > 1)):
+            continue
+        nearby = [m for m in mentions if m["label"] == etype and start - NEARBY_CHARS <= m["end"] <= start and m not in covering]
+        if not nearby:
+            continue
+        near = nearby[-1]
+        candidate = (
+            f"entity {near['entity_id']} {names.get(near['entity_id'], '?')!r} ({near['text']!r} {start - near['end']} characters before)"
+        )
+        if innermost is None:
+            message = f"nominal headed by {match.group()!r} (a {etype} noun) is in no mention: {context(text, start, end)}"
+            hint = f"add a NOM mention of the whole noun phrase, linked to its entity (nearby: {candidate}), or record an exception if it refers to no specific entity"
+            findings.append(_Finding(_warning(shown, message, UNLINKED_NOMINAL, "/mentions/-", hint), start, end))
+        else:
+            message = (
+                f"nominal {innermost['text']!r} ({innermost['id']}), headed by {match.group()!r} (a {etype} noun), is the only mention "
+                f"of its entity: {context(text, innermost['start'], innermost['end'])}"
+            )
+            hint = f"link it to the entity it refers to (nearby: {candidate}), or record an exception if it is a referent of its own"
+            index = next(i for i, m in enumerate(ann["mentions"]) if m is innermost)
+            problem = _warning(shown, message, UNLINKED_NOMINAL, f"/mentions/{index}/entity_id", hint, innermost["id"])
+            findings.append(_Finding(problem, innermost["start"], innermost["end"]))
+    return findings
+
+
 def _matches(exc: LintException, finding: _Finding) -> bool:
     """An exception covers a finding of its code at its annotation id, or at its exact span."""
     if exc["code"] != finding.problem.code:
@@ -348,6 +475,9 @@ def lint_document(doc: Document, display_path: str) -> list[Problem]:
     findings += _quote_marks(ann, text, shown)
     findings += _quote_rules(ann, text, shown)
     findings += _claimants(ann, shown)
+    findings += _unannotated_pronouns(ann, text, shown)
+    findings += _pronoun_only_entities(ann, shown)
+    findings += _unlinked_nominals(ann, text, shown)
     # .get: documents built in code (tests, older fixtures) may predate the exceptions key.
     exceptions: list[LintException] = list(ann.get("exceptions", []))  # type: ignore[misc]
     problems = _apply_exceptions(findings, exceptions, text, shown)

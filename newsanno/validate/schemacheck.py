@@ -105,6 +105,9 @@ def _message(error: jsonschema.ValidationError) -> tuple[str, str | None]:
         allowed = [s["const"] for s in error.validator_value]
         close = difflib.get_close_matches(str(error.instance), allowed, n=1)
         hint = f"did you mean {close[0]!r}?" if close else None
+        if "then" in error.absolute_schema_path:
+            # A conditional rule (a NOM/PRO mention's label): the restricted set's description says why.
+            hint = str(error.schema.get("description") or "") or hint
         field = error.path[-1] if error.path else "value"
         return f"{field}: {error.instance!r} is not one of {', '.join(allowed)}", hint
     if error.validator == "additionalProperties":
