@@ -43,7 +43,8 @@ _PLEONASTIC = re.compile(
     r"(?:(?:not|also|still|now|very|more|less|quite)\s+)?(?:\w+\s+)?(?:that|to|whether|if|how|why|when)\b"
     r"|\s+(?:is|was|has been)\s+(?:reported|said|believed|thought|expected|understood|estimated|alleged)\b"
 )
-_MODIFIER = r"(?:[\w'\u2019.-]+\s+){0,3}?"
+# Up to three modifier words ("the Ukrainian deputy minister", "the U.S. border") within one line, no punctuation.
+_MODIFIER = r"(?:(?:[\w'\u2019-]+|(?:[A-Z]\.)+)[ \t]+){0,3}?"
 
 
 def features(pronoun: str) -> tuple[str, str, str]:
@@ -88,7 +89,7 @@ def _nominal_pattern() -> tuple[re.Pattern[str], dict[str, str]]:
     opener = "|".join(map(re.escape, sorted(determiners, key=len, reverse=True)))
     head = "|".join(map(re.escape, sorted(type_of, key=len, reverse=True)))
     # The head is the last noun of the phrase: no further head noun or lower-case noun-like word may follow it.
-    pattern = rf"(?<![\w'\u2019])(?i:(?:{opener})\s+|[A-Z][\w.-]*['\u2019]s\s+){_MODIFIER}(?i:(?P<head>{head}))(?!\w)"
+    pattern = rf"(?<![\w'\u2019])(?i:(?:{opener})[ \t]+|[A-Z][\w.-]*['\u2019]s[ \t]+){_MODIFIER}(?i:(?P<head>{head}))(?!\w)"
     return re.compile(pattern), type_of
 
 

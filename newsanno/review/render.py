@@ -260,7 +260,11 @@ def _suggestion_pieces(sugg: dict[str, Any]) -> list[Piece]:
     for layer, cls in (("mentions", "s sm"), ("quotes", "s sq")):
         for item in sugg[layer]:
             why = sugg["reasons"].get(item["id"], {})
-            what = f"{item['label']} {item['form']} of {names.get(item['entity_id'], '')!r}" if layer == "mentions" else f"{item['kind']} quote"
+            what = (
+                f"{item['label']} {item['form']} of {names.get(item['entity_id'], '')!r}"
+                if layer == "mentions"
+                else f"{item['kind']} quote"
+            )
             out.append(
                 Piece(
                     "suggestion",
