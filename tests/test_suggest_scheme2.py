@@ -224,3 +224,20 @@ def test_suggestions_json_is_ignored_by_git() -> None:
 
     assert ignored("raw/some-document/suggestions.json")
     assert not ignored("raw/some-document/annotations.json") and not ignored("raw/some-document/text.txt")
+
+
+def test_an_entity_named_by_its_pronoun_is_no_name_to_find_again() -> None:
+    ann: Annotations = {  # type: ignore[typeddict-item]
+        "entities": [
+            {"id": "E1", "name": "We", "type": "PERSON", "wikidata": None},
+            {"id": "E2", "name": "Acme Corp", "type": "ORG", "wikidata": None},
+        ],
+        "mentions": [
+            {"id": "M1", "entity_id": "E1", "start": 0, "end": 2, "text": "We", "label": "PERSON", "form": "PRO"},
+            {"id": "M2", "entity_id": "E2", "start": 10, "end": 14, "text": "Acme", "label": "ORG", "form": "NAM"},
+        ],
+    }
+    assert set(suggest.knowledge([ann])) == {"Acme", "Acme Corp"}
+    text = "We met Acme Corp. We left.\n"
+    sugg = suggest.suggest("d", text, suggest.knowledge([ann]))
+    assert {(m["text"], m["form"]) for m in sugg["mentions"] if m["text"] == "We"} == {("We", "PRO")}

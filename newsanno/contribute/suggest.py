@@ -113,11 +113,18 @@ def cues() -> tuple[str, ...]:
 
 
 def knowledge(corpus: Iterable[Annotations]) -> dict[str, Name]:
-    """Every name annotated in ``corpus``, by its text; a text annotated several ways takes its commonest entity."""
+    """Every name annotated in ``corpus`` (NAM mention texts and the names of entities that have one), by its
+    text; a text annotated several ways takes its commonest entity."""
     seen: dict[str, Counter[tuple[str, str, str | None]]] = {}
     for ann in corpus:
         entities = {e["id"]: e for e in ann["entities"]}
+        # An entity with no name mention (scheme 2.0: only nominals and pronouns, "We") is named by a
+        # description or a pronoun, not a name to find again.
+        named = {m["entity_id"] for m in ann["mentions"] if m["form"] == "NAM"}
+        nameless = {m["entity_id"] for m in ann["mentions"]} - named
         for e in ann["entities"]:
+            if e["id"] in nameless:
+                continue
             seen.setdefault(e["name"], Counter())[(e["type"], e["name"], e["wikidata"])] += 1
         for m in ann["mentions"]:
             entity = entities.get(m["entity_id"])
