@@ -39,9 +39,9 @@ _FEATURES = {
 THING_LABELS = ("ORG", "GPE", "LOC", "FAC")
 GROUP_LABELS = ("ORG",)
 _PLEONASTIC = re.compile(
-    r"\s+(?:is|was|'s|has been|had been|will be|would be|seems|seemed|appears|appeared|remains|became)\s+"
+    r"(?:\s+(?:is|was|has been|had been|will be|would be|seems|seemed|appears|appeared|remains|became)|['\u2019]s)\s+"
     r"(?:(?:not|also|still|now|very|more|less|quite)\s+)?(?:\w+\s+)?(?:that|to|whether|if|how|why|when)\b"
-    r"|\s+(?:is|was|has been)\s+(?:reported|said|believed|thought|expected|understood|estimated|alleged)\b"
+    r"|(?:\s+(?:is|was|has been)|['\u2019]s)\s+(?:reported|said|believed|thought|expected|understood|estimated|alleged)\b"
 )
 # Up to three modifier words ("the Ukrainian deputy minister", "the U.S. border") within one line, no punctuation.
 _MODIFIER = r"(?:(?:[\w'\u2019-]+|(?:[A-Z]\.)+)[ \t]+){0,3}?"
@@ -78,7 +78,7 @@ class Candidate:
 def _pronoun_pattern() -> re.Pattern[str]:
     words = mention_words()["personal_pronouns"]
     forms = sorted({v for w in words for v in (w, w[:1].upper() + w[1:])}, key=len, reverse=True)  # type: ignore[union-attr]
-    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?![\w'\u2019]?\w)")
+    return re.compile(r"(?<!\w)(?:" + "|".join(map(re.escape, forms)) + r")(?!\w)")
 
 
 @functools.cache
