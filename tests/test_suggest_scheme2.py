@@ -72,7 +72,7 @@ def test_pronouns_and_nominals_get_the_nearest_compatible_antecedent() -> None:
 
 
 def test_first_person_in_a_quote_is_its_speaker() -> None:
-    text = 'Maria Lopez visited the plant. "I am proud of it, I\'m sure it\'s likely to grow," she said.\n'
+    text = "Maria Lopez visited the plant. \"I am proud of it, I'm sure it's likely to grow,\" she said.\n"
     sugg = suggest.suggest("d", text, knows(("Maria Lopez", "PERSON")))
     # A contraction holds its pronoun ("I'm"); a pleonastic "it's likely to" is none.
     assert [m["text"] for m in sugg["mentions"] if m["form"] == "PRO"] == ["it", "she", "I", "I"]
