@@ -244,3 +244,25 @@ def test_an_entity_named_by_its_pronoun_is_no_name_to_find_again() -> None:
     text = "We met Acme Corp. We left.\n"
     sugg = suggest.suggest("d", text, suggest.knowledge([ann]))
     assert {(m["text"], m["form"]) for m in sugg["mentions"] if m["text"] == "We"} == {("We", "PRO")}
+
+
+def test_no_name_overlapping_a_gold_name_is_suggested_so_accept_all_validates(tmp_path: Path) -> None:
+    text = "Port Calder Harbour Authority staff met in Port Calder. It said so.\n"
+    builder = DocBuilder("flat", text)
+    builder.entity("E1", "Port Calder Harbour Authority", "ORG")
+    builder.mention("M1", "E1", "Port Calder Harbour Authority")
+    raw = tmp_path / "raw"
+    folder = write_document(raw, builder, "train")
+    other = DocBuilder("other", "Port Calder and Calder Harbour.\n")
+    other.entity("E1", "Port Calder", "GPE")
+    other.mention("M1", "E1", "Port Calder")
+    other.entity("E2", "Calder Harbour", "LOC")
+    other.mention("M2", "E2", "Calder Harbour")
+    write_document(raw, other, "test")
+    assert run_cli("suggest", "--raw", raw, "flat").returncode == 0
+    sugg = json.loads((folder / "suggestions.json").read_text(encoding="utf-8"))
+    # 'Calder Harbour' and the first 'Port Calder' lie inside the gold name; the second 'Port Calder' is free.
+    assert [(m["text"], m["start"]) for m in sugg["mentions"] if m["form"] == "NAM"] == [("Port Calder", text.rindex("Port Calder"))]
+    assert entity_name(sugg, at(sugg, text, "It")) == "Port Calder"  # the nearest singular ORG/GPE/LOC/FAC
+    assert run_cli("accept", "--raw", raw, "flat", "--all").returncode == 0
+    assert run_cli("validate", "--raw", raw, folder).returncode == 0

@@ -410,12 +410,14 @@ def suggest(doc_id: str, text: str, names: dict[str, Name], gold: Annotations | 
     known_mentions, _ = _known(gold)
     out = _Builder(doc_id)
     taken: list[tuple[int, int]] = []
+    gold_taken = [(m["start"], m["end"]) for m in gold["mentions"] if m["form"] == "NAM"] if gold else []
     for start, name in name_matches(text, names):
-        taken.append((start, start + len(name.text)))
-        if (start, start + len(name.text), name.label) not in known_mentions:
+        end = start + len(name.text)
+        taken.append((start, end))
+        # Names are flat: one overlapping a gold name could never be accepted.
+        if (start, end, name.label) not in known_mentions and _free(gold_taken, start, end):
             eid = out.entity(name.entity_name, name.label, name.wikidata)
             out.mention(start, name.text, name.label, eid, "corpus", f"annotated as {name.label} {name.entity_name!r} in the corpus")
-    gold_taken = [(m["start"], m["end"]) for m in gold["mentions"] if m["form"] == "NAM"] if gold else []
     for start, matched, label in pattern_matches(text, taken + gold_taken):
         if (start, start + len(matched), label) not in known_mentions:
             eid = out.entity(matched, label, None)
