@@ -266,3 +266,23 @@ def test_no_name_overlapping_a_gold_name_is_suggested_so_accept_all_validates(tm
     assert entity_name(sugg, at(sugg, text, "It")) == "Port Calder"  # the nearest singular ORG/GPE/LOC/FAC
     assert run_cli("accept", "--raw", raw, "flat", "--all").returncode == 0
     assert run_cli("validate", "--raw", raw, folder).returncode == 0
+
+
+def test_label_studio_predictions_keep_only_relations_between_suggested_regions(tmp_path: Path) -> None:
+    text = '"We will win," Maria Lopez said. She left.\n'
+    builder = DocBuilder("ls", text)
+    builder.entity("E1", "Maria Lopez", "PERSON")
+    builder.mention("M1", "E1", "Maria Lopez")
+    raw = tmp_path / "raw"
+    write_document(raw, builder, "train")
+    assert run_cli("suggest", "--raw", raw, "ls").returncode == 0
+    assert run_cli("export", "labelstudio", "--raw", raw, "--out", tmp_path / "ls").returncode == 0
+    [task] = json.loads((tmp_path / "ls" / "tasks.json").read_text(encoding="utf-8"))
+    results = task["predictions"][0]["result"]
+    regions = {r["id"] for r in results if "id" in r}
+    relations = [r for r in results if r["type"] == "relation"]
+    # The quote's speaker is the gold 'Maria Lopez' (no prediction region): its speaker relation is left out,
+    # its cue and the chain of the two suggested pronouns ('We', 'She') stay.
+    assert relations and all({r["from_id"], r["to_id"]} <= regions for r in relations)
+    assert sorted(r["labels"][0] for r in relations) == ["coref", "cue"]
+    assert any("She" == r["value"]["text"] for r in results if r["type"] == "labels")
