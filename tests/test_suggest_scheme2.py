@@ -285,4 +285,4 @@ def test_label_studio_predictions_keep_only_relations_between_suggested_regions(
     # its cue and the chain of the two suggested pronouns ('We', 'She') stay.
     assert relations and all({r["from_id"], r["to_id"]} <= regions for r in relations)
     assert sorted(r["labels"][0] for r in relations) == ["coref", "cue"]
-    assert any("She" == r["value"]["text"] for r in results if r["type"] == "labels")
+    assert any(r["value"]["text"] == "She" for r in results if r["type"] == "labels")
