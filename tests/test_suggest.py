@@ -171,17 +171,3 @@ def test_render_shows_suggestions_only_when_asked(corpus: Path, tmp_path: Path) 
     assert "data-suggestion" not in (plain / "delta.html").read_text(encoding="utf-8")
     # Suggested spans are not gold mentions: the page's mention count stays that of annotations.json.
     assert "data-expected='0'" in page
-
-
-def test_recall_benchmark_scores_the_fixture_corpus(corpus: Path) -> None:
-    from benchmarks.suggest_recall import measure
-
-    lines = measure(corpus)
-    assert lines[0] == f"3 document(s) in {corpus}"
-    rows = [x for x in lines if x.startswith("| (")]
-    # Two settings x (three mention rules + two quote rules).
-    assert len(rows) == 10
-    # With its own names as knowledge, alpha's 'Maria Lopez' (and the others') are found exactly.
-    own = next(x for x in rows if x.startswith("| (b) own names | mentions | exact span+label"))
-    found, total = (int(n) for n in re.search(r"(\d+)/(\d+) =", own).groups())  # type: ignore[union-attr]
-    assert total == 16 and found >= 10, own  # 16 mentions in the fixture corpus (beta's "Its" since scheme 2.0)

@@ -1,7 +1,8 @@
 """``newsanno suggest DOC_ID``: write raw/<id>/suggestions.json, proposals for a person to review.
 
-Names already annotated elsewhere in the corpus, quotation marks with a cue, and number and
-date patterns (see :mod:`newsanno.contribute.suggest`).  Nothing goes into annotations.json: ``newsanno
+Names already annotated elsewhere in the corpus, pronouns and definite nominals with a guessed
+entity, quotation marks with a cue and a speaker guess, and numbers and dates with their units
+(see :mod:`newsanno.contribute.suggest`).  Nothing goes into annotations.json: ``newsanno
 render`` shows the suggestions in their own style and ``newsanno accept`` takes the reviewed ones.
 A document that does not validate gets one located line, exit 1, and nothing is written.
 """

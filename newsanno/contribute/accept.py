@@ -4,7 +4,9 @@
 updated.  An accepted mention gets the next free ``M`` id and the entity it was suggested with:
 the document's entity of the same name and type if there is one, else a new one with the next
 free ``E`` id (name, type and Wikidata id as suggested).  An accepted quote gets the next free
-``Q`` id and brings its suggested speaker mention along, so its speaker ids point into gold.
+``Q`` id and brings its suggested speaker mention along, so its speaker ids point into gold (a
+speaker that is already a gold mention stays as it is).  A suggested pronoun or nominal linked to
+an entity of the document (same name and type) joins that entity's chain.
 """
 
 from __future__ import annotations
@@ -117,7 +119,8 @@ class _Merger:
         qid = _next_id("Q", (q["id"] for q in self.gold["quotes"]))
         speaker = item["speaker_mention_id"]
         new = {**item, "id": qid}
-        if speaker is not None:
+        # A speaker guess is a suggested mention (it comes along) or a gold one (``suggest`` with gold names).
+        if speaker is not None and speaker in self.mentions:
             new["speaker_mention_id"] = self.mention(speaker)
             new["speaker_entity_id"] = next(m["entity_id"] for m in self.gold["mentions"] if m["id"] == new["speaker_mention_id"])
         self.gold["quotes"].append(new)

@@ -86,7 +86,11 @@ def predictions(path: Path, doc: Document, config: dict[str, Any]) -> tuple[list
     for r in results:
         if r["type"] == "labels" and (reason := _reason(suggested, r["id"])) is not None:
             r["meta"] = {"text": [reason]}
-    return [{"model_version": SUGGESTER, "result": [_prefixed(r) for r in results]}], []
+    # A relation to a region outside the predictions (a speaker guess that is a gold mention) has no
+    # end in Label Studio's prediction; the quote's reason names that speaker instead.
+    regions = {r["id"] for r in results if "id" in r}
+    kept = [r for r in results if r["type"] != "relation" or {r["from_id"], r["to_id"]} <= regions]
+    return [{"model_version": SUGGESTER, "result": [_prefixed(r) for r in kept]}], []
 
 
 def project_files(raw: Path, documents: list[Document], out: Path, problems: list[Problem]) -> dict[Path, bytes]:

@@ -260,7 +260,11 @@ def _suggestion_pieces(sugg: dict[str, Any]) -> list[Piece]:
     for layer, cls in (("mentions", "s sm"), ("quotes", "s sq")):
         for item in sugg[layer]:
             why = sugg["reasons"].get(item["id"], {})
-            what = f"{item['label']} {names.get(item['entity_id'], '')}" if layer == "mentions" else f"{item['kind']} quote"
+            what = (
+                f"{item['label']} {item['form']} of {names.get(item['entity_id'], '')!r}"
+                if layer == "mentions"
+                else f"{item['kind']} quote"
+            )
             out.append(
                 Piece(
                     "suggestion",
@@ -282,7 +286,7 @@ def suggestion_panel(sugg: dict[str, Any]) -> str:
     for layer in ("mentions", "quotes"):
         for item in sugg[layer]:
             why = sugg["reasons"].get(item["id"], {})
-            kind = item["label"] if layer == "mentions" else item["kind"]
+            kind = f"{item['label']} {item['form']}" if layer == "mentions" else item["kind"]
             parts.append(
                 f'<li data-suggestion-row="{e(item["id"])}"><a href="#ann-{e(item["id"])}">{e(item["id"])}</a> '
                 f"<small>{e(kind)}</small> {e(item['text'][:60])} <small>{e(why.get('source', ''))}: {e(why.get('reason', ''))}</small></li>"
