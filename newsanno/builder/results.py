@@ -7,7 +7,7 @@ config as Arrow tables.  The result is a pure function of
 - the bytes of every file the pipeline reads in the folder (``corpus.FILES`` and
   ``corpus.OPTIONAL_FILES``, an absent file counting as absent),
 - where the folder is shown from (problems name files by their shown path),
-- the resource limits, and
+- the resource limits and the report's detail (see ``Limits.detail``), and
 - the code version: a digest of the package's own files (its source, its data), of the
   schemas and profiles, and of the versions of the libraries that decide rows and bytes
   (the tokenizer id, pyarrow, datasets).  Editing any of them makes every key new.
@@ -127,7 +127,7 @@ class ResultCache:
         if self.root is None:
             return Lookup(None, data, origin)
         digest = hashlib.sha256(code_version())
-        limits = f"{self.limits.max_file_bytes}\0{self.limits.max_depth}\0{os.getcwd()}\0{origin}\0{folder.name}\0"
+        limits = f"{self.limits.max_file_bytes}\0{self.limits.max_depth}\0{self.limits.detail}\0{os.getcwd()}\0{origin}\0{folder.name}\0"
         digest.update(limits.encode())
         for name in _FILES:
             path = folder / name
