@@ -113,7 +113,11 @@ def measure(
         if callable(before):
             before()
         loads.append(round(os.getloadavg()[0], 2))
-        wall, cpu, peak = timed(cmd, cwd, env, ok)
+        try:
+            wall, cpu, peak = timed(cmd, cwd, env, ok)
+        except SystemExit as exc:  # an old revision may refuse a case: say so, measure the rest
+            print(f"  {name} n={n}: FAILED {str(exc)[-300:]}", file=sys.stderr, flush=True)
+            return Measure(name, n, float("nan"), float("nan"), float("nan"), [], loads)
         walls.append(wall)
         cpus.append(cpu)
         peaks.append(peak)
