@@ -217,7 +217,9 @@ def _decode(entry: bytes, found: Lookup) -> Cached | None:
         offset, size = head["tables"][config]
         if offset < 0 or size < 0 or offset + size > len(blobs):
             return None
-        table = pa.ipc.open_stream(pa.py_buffer(blobs[offset : offset + size])).read_all()
+        # A copy of the config's own bytes: a table waiting in a shard writer then keeps only
+        # them alive, not the whole entry.
+        table = pa.ipc.open_stream(pa.py_buffer(bytes(blobs[offset : offset + size]))).read_all()
         if not table.schema.equals(arrow_schema(config), check_metadata=True):
             return None
         table.validate(full=True)  # raises ArrowInvalid (a miss) on inconsistent buffers
