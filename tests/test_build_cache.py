@@ -185,8 +185,9 @@ def test_check_and_release_ignore_the_result_cache(pool: Path, tmp_path: Path) -
     from newsanno.builder import results
     from newsanno.builder.dataset import check_dataset
     from newsanno.builder.engines import RunOptions
+    from newsanno.cli.report import MAX_PROBLEMS
     from newsanno.releases.release import _options
-    from newsanno.validate import DEFAULT_LIMITS
+    from newsanno.validate import Limits
 
     raw = _corpus(pool, tmp_path / "raw", 3)
     card = tmp_path / "CARD.md"
@@ -195,7 +196,7 @@ def test_check_and_release_ignore_the_result_cache(pool: Path, tmp_path: Path) -
     out = tmp_path / "dataset"
     assert build(raw, out, card, "--cache-dir", cache).returncode == 0
     # Give the first document the second's result under its own key.
-    store = results.ResultCache(cache, DEFAULT_LIMITS)
+    store = results.ResultCache(cache, Limits(detail=MAX_PROBLEMS))  # what a text-reporting build keys by
     first, second = (store.lookup(folder) for folder in sorted(raw.iterdir())[:2])
     hit = store.get(second)
     assert hit is not None and hit.tables is not None

@@ -44,7 +44,6 @@ from typing import Any
 import orjson
 import pyarrow as pa
 
-import newsanno
 from newsanno import corpus, schema
 from newsanno.atomic import read_regular, write_atomic
 from newsanno.model import Document
@@ -80,7 +79,7 @@ def code_version() -> bytes:
     digest = hashlib.sha256()
     versions = f"{TOKENIZER_ID}\0pyarrow-{pa.__version__}\0datasets-{importlib.metadata.version('datasets')}\0"
     digest.update(versions.encode())
-    for label, root in (("package", Path(newsanno.__file__).resolve().parent), ("schema", schema.schema_dir().resolve())):
+    for label, root in (("package", Path(__file__).resolve().parent.parent), ("schema", schema.schema_dir().resolve())):
         for name, data in _tree(root):
             digest.update(f"{label}/{name}\0{len(data)}\0".encode())
             digest.update(data)
