@@ -31,7 +31,7 @@ def main(raw: Path, out: Path, cache_dir: Path) -> None:
         ann = orjson.loads((folder / "annotations.json").read_bytes())
         text = (folder / "text.txt").read_bytes().decode("utf-8")
         doc = Document(meta=meta, text=text, annotations=ann, origin=str(folder))
-        tok = decode(cache.path(text).read_bytes(), len(text))
+        tok = decode(cache.path(text).read_bytes(), text)
         assert tok is not None, "fill the token cache first (run a build)"
         per_config, _ = configs.build_rows(doc, tok)
         for config, found in per_config.items():

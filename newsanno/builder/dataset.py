@@ -10,7 +10,7 @@ from __future__ import annotations
 import contextlib
 import json
 import tempfile
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -168,8 +168,11 @@ def check_dataset(
 
     ``differences`` lists every file of ``out`` that is changed, missing or extra; it is
     empty when ``out`` is what the raw corpus builds (and when the build itself fails).
+    The check reuses no cached per-document result: it judges ``out`` by a fresh build
+    (token cache entries, which are verified against their text, are still read).
     """
     options = options or BuildOptions()
+    options = replace(options, run=replace(options.run, reuse_results=False))
     with tempfile.TemporaryDirectory(prefix="newsanno-check-") as tmp:
         built = _write(raw, Path(tmp), card, changelog, options, progress)
         differences = writers.compare_trees(Path(tmp), out) if built.ok else []

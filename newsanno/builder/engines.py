@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from multiprocessing.sharedctypes import Synchronized
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from newsanno import corpus
 from newsanno.builder.pipeline import ShardOutcome, ShardTask, build_shard, check
@@ -24,6 +24,9 @@ from newsanno.builder.staging import tree_files
 from newsanno.problems import Problem
 from newsanno.tokencache import TokenCache
 from newsanno.validate import DEFAULT_LIMITS, Limits
+
+if TYPE_CHECKING:
+    from newsanno.builder.results import ResultCache
 
 ENGINES = ("local", "dask")
 
@@ -36,6 +39,8 @@ class RunOptions:
     """How to run the pipeline (never what it produces).
 
     ``cache_dir`` is the token cache folder (None: no cache, every text is tokenized).
+    ``reuse_results``: a build also keeps per-document results there and reuses those of
+    documents whose files, schemas and code did not change (see :mod:`newsanno.builder.results`).
     """
 
     limits: Limits = DEFAULT_LIMITS
@@ -44,6 +49,15 @@ class RunOptions:
     engine: str = "local"
     scheduler: str | None = None
     shared_out: bool = False  # dask: workers write into the output folder themselves
+    reuse_results: bool = True
+
+    def results(self) -> ResultCache | None:
+        """The per-document result cache a build uses (None: every document is processed)."""
+        if self.cache_dir is None or not self.reuse_results:
+            return None
+        from newsanno.builder.results import ResultCache
+
+        return ResultCache(self.cache_dir, self.limits)
 
 
 class Progress(Protocol):
@@ -58,8 +72,8 @@ class Progress(Protocol):
 _worker: dict[str, Any] = {}
 
 
-def _init_worker(limits: Limits, cache_dir: Path | None, done: Synchronized | None) -> None:  # type: ignore[type-arg]
-    _worker.update(limits=limits, cache=TokenCache(cache_dir), done=done)
+def _init_worker(options: RunOptions, done: Synchronized | None) -> None:  # type: ignore[type-arg]
+    _worker.update(limits=options.limits, cache=TokenCache(options.cache_dir), results=options.results(), done=done)
 
 
 def _tick() -> None:
@@ -74,13 +88,13 @@ def _check_one(folder: Path) -> list[Problem]:
 
 def _build_one(job: tuple[ShardTask, Path | None, bool]) -> ShardOutcome:
     task, out, strict = job
-    return build_shard(task, out, _worker["limits"], _worker["cache"], strict=strict, tick=_tick)
+    return build_shard(task, out, _worker["limits"], _worker["cache"], strict=strict, tick=_tick, results=_worker["results"])
 
 
 def _pool(options: RunOptions, done: Synchronized | None = None) -> Any:  # type: ignore[type-arg]
     # fork keeps start-up cheap (no re-import of spaCy per worker) where it is available.
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-    return context.Pool(options.num_proc, initializer=_init_worker, initargs=(options.limits, options.cache_dir, done))
+    return context.Pool(options.num_proc, initializer=_init_worker, initargs=(options, done))
 
 
 def checked(folders: list[Path], options: RunOptions) -> Iterator[list[Problem]]:
@@ -122,8 +136,9 @@ def built(
         yield from _dask_built(tasks, target, options, strict, progress)
     elif options.num_proc <= 1 or len(tasks) < 2:
         cache = TokenCache(options.cache_dir)
+        results = options.results()
         for task in tasks:
-            yield build_shard(task, target, options.limits, cache, strict=strict, tick=lambda: progress(1))
+            yield build_shard(task, target, options.limits, cache, strict=strict, tick=lambda: progress(1), results=results)
     else:
         yield from _pool_built(tasks, target, options, strict, progress)
 
@@ -156,13 +171,13 @@ def _pool_built(
             yield outcome
 
 
-def dask_task(task: ShardTask, out: Path | None, limits: Limits, cache_dir: Path | None, strict: bool, shared: bool) -> ShardOutcome:
+def dask_task(task: ShardTask, out: Path | None, options: RunOptions, strict: bool) -> ShardOutcome:
     """One task on a Dask worker: write into ``out`` when it is shared, else send the files back."""
-    cache = TokenCache(cache_dir)
-    if shared or out is None:
-        return build_shard(task, out, limits, cache, strict=strict)
+    cache, results = TokenCache(options.cache_dir), options.results()
+    if options.shared_out or out is None:
+        return build_shard(task, out, options.limits, cache, strict=strict, results=results)
     with tempfile.TemporaryDirectory(prefix="newsanno-shard-") as tmp:
-        outcome = build_shard(task, Path(tmp), limits, cache, strict=strict)
+        outcome = build_shard(task, Path(tmp), options.limits, cache, strict=strict, results=results)
         if not outcome.failed:
             outcome.files = tree_files(Path(tmp))
     return outcome
@@ -180,10 +195,8 @@ def _dask_built(
             dask_task,
             tasks,
             out=out,
-            limits=options.limits,
-            cache_dir=options.cache_dir,
+            options=options,
             strict=strict,
-            shared=options.shared_out,
             pure=False,
         )
         for task, future in zip(tasks, futures, strict=True):

@@ -48,8 +48,8 @@ class ShardWriter:
     comes from the config's Features, so types never depend on the rows' Python types.
     """
 
-    def __init__(self, path: Path, features: Features) -> None:
-        self.schema = features.arrow_schema
+    def __init__(self, path: Path, features: Features | pa.Schema) -> None:
+        self.schema = features if isinstance(features, pa.Schema) else features.arrow_schema
         # Only list-valued columns make a row weigh more than one value; knowing them up front
         # keeps the count cheap for the flat configs.
         self._list_columns = [f.name for f in self.schema if pa.types.is_list(f.type) or pa.types.is_large_list(f.type)]
@@ -68,12 +68,28 @@ class ShardWriter:
         if self._values >= CONVERT_VALUES:
             self._convert()
 
+    def write_table(self, table: pa.Table) -> None:
+        """Queue rows already in Arrow form (a cached document's), after any queued Python rows.
+
+        The bytes are the same as for the same rows given to :meth:`write`: row groups are cut
+        from one contiguous table, whatever the batches were.
+        """
+        if not table.schema.equals(self.schema, check_metadata=True):
+            raise ValueError("table schema differs from the shard's")
+        self._convert()
+        if table.num_rows:
+            self._append(table)
+
     def _convert(self) -> None:
         if not self._rows:
             return
-        self._pending.append(pa.Table.from_pylist(self._rows, schema=self.schema))
-        self._pending_rows += len(self._rows)
+        table = pa.Table.from_pylist(self._rows, schema=self.schema)
         self._rows, self._values = [], 0
+        self._append(table)
+
+    def _append(self, table: pa.Table) -> None:
+        self._pending.append(table)
+        self._pending_rows += table.num_rows
         if self._pending_rows >= ROW_GROUP_ROWS:
             # One contiguous table: chunk boundaries could otherwise move page boundaries.
             table = pa.concat_tables(self._pending).combine_chunks()

@@ -85,8 +85,13 @@ def non_negative(value: str) -> int:
 
 
 def limits_from(args: argparse.Namespace) -> Limits:
-    """The resource limits of a parsed command line."""
-    return Limits(max_file_bytes=args.max_file_bytes, max_depth=args.max_depth)
+    """The resource limits of a parsed command line, and the detail its report shows.
+
+    A text report capped by --max-problems shows that many problems per file, so the validator
+    locates and hints no more (JSON and GitHub output list every problem, all in full).
+    """
+    detail = getattr(args, "max_problems", 0) if getattr(args, "format", "text") == "text" else 0
+    return Limits(max_file_bytes=args.max_file_bytes, max_depth=args.max_depth, detail=detail)
 
 
 def run_options(args: argparse.Namespace) -> RunOptions:

@@ -7,24 +7,40 @@ does not fit rather than move or drop it.
 
 from __future__ import annotations
 
-import bisect
-
 from newsanno import corpus
 from newsanno.model import Document
 from newsanno.problems import Problem
 from newsanno.tokens import Tokenization
 
+# The edge indexes of the last tokenization aligned against: every config of a document (ner,
+# coref, attribution) aligns its spans against the same tokens, one after the other.
+_last: tuple[Tokenization, dict[int, int], dict[int, int]] | None = None
+
+
+def _edges(tokens: Tokenization) -> tuple[dict[int, int], dict[int, int]]:
+    """Token index by start offset and by end offset (C-level dict builds, once per tokenization)."""
+    global _last
+    last = _last  # one read: safe when threads (a Dask worker) align different documents
+    if last is None or last[0] is not tokens:
+        last = (
+            tokens,
+            dict(zip(tokens.starts, range(len(tokens.starts)), strict=True)),
+            dict(zip(tokens.ends, range(len(tokens.ends)), strict=True)),
+        )
+        _last = last
+    return last[1], last[2]
+
 
 def token_span(tokens: Tokenization, start: int, end: int) -> tuple[int, int] | None:
     """(first token, last token) of the characters ``start..end``, or None when an edge falls inside a token.
 
-    Token starts and ends are strictly increasing, so a binary search finds the only token
-    an edge can coincide with.
+    Token starts and ends are strictly increasing, so each offset is the edge of at most one
+    token: two dict lookups find them (a binary search per edge costs several times more,
+    and a document aligns every mention once per config).
     """
-    starts, ends = tokens.starts, tokens.ends
-    i = bisect.bisect_left(starts, start)
-    j = bisect.bisect_left(ends, end)
-    if i == len(starts) or starts[i] != start or j == len(ends) or ends[j] != end:
+    starts, ends = _edges(tokens)
+    i, j = starts.get(start), ends.get(end)
+    if i is None or j is None:
         return None
     return i, j
 

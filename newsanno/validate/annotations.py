@@ -9,16 +9,20 @@ from __future__ import annotations
 from newsanno.model import Annotations
 from newsanno.problems import Problem
 from newsanno.validate import references, spans, visible
-from newsanno.validate.rule import Rule, Scope
+from newsanno.validate.rule import Rule, Scope, with_hints
 
 RULES: tuple[Rule, ...] = spans.RULES + references.RULES + visible.RULES
 
 
-def annotation_problems(ann: Annotations, text: str, shown: str, skip: set[str] | frozenset[str] = frozenset()) -> list[Problem]:
+def annotation_problems(
+    ann: Annotations, text: str, shown: str, skip: set[str] | frozenset[str] = frozenset(), *, detail: int = 0
+) -> list[Problem]:
     """Rules beyond the schema: spans, unique ids, references, label agreement, flat names.
 
     Annotations whose pointer (``/layer/i``) is in ``skip`` failed the schema and are left
-    out; references to their ids are not reported as dangling.
+    out; references to their ids are not reported as dangling.  ``detail`` > 0 makes the
+    costly hints only for the first ``detail`` problems, all a report capped at ``detail``
+    per file shows (every problem is still found and counted).
     """
     # Nearly every file is clean: the rules' bulk checks say so; only a file with some fault
     # takes the explaining pass, whose messages need the where and why of each.
@@ -30,4 +34,4 @@ def annotation_problems(ann: Annotations, text: str, shown: str, skip: set[str] 
     scope = Scope(ann, text, shown, skip)
     found = [pair for rule in failing for pair in rule.explain(scope)]
     found.sort(key=lambda pair: pair[0])
-    return [problem for _, problem in found]
+    return with_hints([problem for _, problem in found], scope.deferred, detail)

@@ -79,7 +79,7 @@ def load_document(
                 message = f"document_id {value['document_id']!r} differs from the folder name {folder.name!r}"
                 found.append(Problem(where, message, "ref.document_id", pointer="/document_id"))
             if text is not None:
-                found.extend(annotation_problems(value, text, where, skip))
+                found.extend(annotation_problems(value, text, where, skip, detail=limits.detail))
             return found
 
         ann, found = check_json_file(cast(bytes, data[corpus.ANNOTATIONS]), where, schema.ANNOTATIONS, limits, semantic, per_item=True)
@@ -131,7 +131,7 @@ def check_json_file(
         skip = invalid_items(schema_found)
         if skip is not None:
             found += semantic(value, skip)
-    found = locate(found, raw)
+    found = locate(found, raw, limits.detail)
     if not has_errors(found):
         found += canonical_problems(raw, value, schema_name, shown, exact=exact, has_float=has_float)
     return value, found

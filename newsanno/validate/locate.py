@@ -103,17 +103,33 @@ def locate_duplicate(text: str, key: str) -> int | None:
     return _scanned(text).duplicates.get(key)
 
 
-def locate(problems: list[Problem], raw: bytes | None) -> list[Problem]:
-    """Fill in line and column of JSON problems from their pointers (a missing pointer falls back to its parent)."""
-    needs = [p for p in problems if p.line is None]
+def locate(problems: list[Problem], raw: bytes | None, detail: int = 0) -> list[Problem]:
+    """Fill in line and column of JSON problems from their pointers (a missing pointer falls back to its parent).
+
+    ``problems`` are one file's, in report order; ``detail`` > 0 locates only the first ``detail``
+    of them, counted as a report capped at ``detail`` per file counts (each pointer, code and
+    message once), which are all it can show.
+    """
+    if detail:
+        seen: set[tuple[str, str, str]] = set()
+        chosen = set()
+        for i, p in enumerate(problems):
+            seen.add((p.pointer, p.code, p.message))
+            if len(seen) > detail:
+                break
+            chosen.add(i)
+        needs = [p for i, p in enumerate(problems) if p.line is None and i in chosen]
+    else:
+        chosen = None
+        needs = [p for p in problems if p.line is None]
     if not needs or raw is None:
         return problems
     # Only the pointers that have problems are sought: a file with many broken annotations
     # would otherwise pay for recording every value (see :mod:`~newsanno.validate.seek`).
     positions = seek.locate(raw.decode("utf-8"), (p.pointer for p in needs))
     out = []
-    for p in problems:
-        if p.line is None:
+    for i, p in enumerate(problems):
+        if p.line is None and (chosen is None or i in chosen):
             ptr = p.pointer
             while ptr and ptr not in positions:
                 ptr = ptr.rsplit("/", 1)[0]

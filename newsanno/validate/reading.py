@@ -25,6 +25,10 @@ class Limits:
 
     max_file_bytes: int = DEFAULT_MAX_FILE_BYTES
     max_depth: int = DEFAULT_MAX_DEPTH
+    # Not a resource limit but the report's: locate and hint at most this many problems per file
+    # (0: all).  A text report capped at N per file (--max-problems) shows no more, so a file with
+    # 200,000 broken spans pays for finding and counting them, not for placing each one.
+    detail: int = 0
 
 
 DEFAULT_LIMITS = Limits()

@@ -15,7 +15,7 @@ from __future__ import annotations
 import difflib
 import functools
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, cast
 
 from newsanno import schema
@@ -45,6 +45,9 @@ class Scope:
         self.text = text
         self.shown = shown
         self.ann = ann
+        # Hints that cost a search (a "did you mean", where a span's text occurs), made only for
+        # the problems a capped report shows: id(problem) -> how to make its hint.
+        self.deferred: dict[int, Callable[[], str | None]] = {}
         self.kept: dict[str, list[tuple[int, dict[str, Any]]]] = {}
         self.unchecked: set[str] = set()
         for layer in schema.LAYERS:
@@ -81,9 +84,17 @@ class Scope:
             return value is not None, []
         if value in self.unchecked:
             return False, []
-        close = difflib.get_close_matches(value, list(target), n=1)
-        hint = f"did you mean {close[0]!r}?" if close else None
-        return False, [self.problem(f"{kind} {value!r} does not exist", "ref.dangling", where, ann_id, hint)]
+
+        def hint() -> str | None:
+            close = difflib.get_close_matches(value, list(target), n=1)
+            return f"did you mean {close[0]!r}?" if close else None
+
+        return False, [self.later(self.problem(f"{kind} {value!r} does not exist", "ref.dangling", where, ann_id), hint)]
+
+    def later(self, problem: Problem, hint: Callable[[], str | None]) -> Problem:
+        """``problem``, whose hint ``hint()`` makes only if a report shows it (see :func:`with_hints`)."""
+        self.deferred[id(problem)] = hint
+        return problem
 
 
 def first_by_id(items: Iterable[Any]) -> dict[str, Any]:
@@ -101,3 +112,22 @@ class Rule:
     name: str
     clean: Callable[[Annotations, str], bool]
     explain: Callable[[Scope], Iterator[tuple[Order, Problem]]]
+
+
+def with_hints(problems: list[Problem], deferred: dict[int, Callable[[], str | None]], detail: int = 0) -> list[Problem]:
+    """``problems`` (in report order) with their deferred hints made, for the first ``detail`` of them.
+
+    ``detail`` is the report's cap per file (0: no cap, every hint is made).  Problems are counted
+    as the report counts them, each (pointer, code, message) once, so every problem a capped report
+    of this file can show has its hint; the others, never shown in text, keep none.
+    """
+    if not deferred:
+        return problems
+    out, seen = [], set()
+    for p in problems:
+        seen.add((p.pointer, p.code, p.message))
+        make = deferred.get(id(p))
+        if make is not None and (not detail or len(seen) <= detail):
+            p = replace(p, hint=make())
+        out.append(p)
+    return out

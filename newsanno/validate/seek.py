@@ -35,6 +35,10 @@ def _member_key(name: str) -> re.Pattern[str]:
     return re.compile(rf"[{{,][ \t\n\r]*{re.escape(key)}[ \t\n\r]*:[ \t\n\r]*")
 
 
+class _Done(Exception):
+    """Every wanted pointer is recorded."""
+
+
 class _Walker:
     """Records the start of each value whose pointer is on the way to (or is) a wanted pointer."""
 
@@ -50,6 +54,12 @@ class _Walker:
                 parent, _, name = ptr.rpartition("/")
                 self.children.setdefault(parent, set()).add(name)
         self.positions: dict[str, int] = {}
+        self.found = 0  # wanted pointers recorded so far: when all are, the walk stops
+
+    def _record(self, pointer: str, at: int) -> None:
+        if pointer in self.wanted and pointer not in self.positions:
+            self.found += 1
+        self.positions[pointer] = at
 
     def _ws(self, i: int) -> int:
         return _WS.match(self.text, i).end()  # type: ignore[union-attr]
@@ -80,14 +90,15 @@ class _Walker:
             if member is None:
                 return False
             found[f"{pointer}/{name}"] = member.end()
-        self.positions[pointer] = lo
-        self.positions.update(found)
+        self._record(pointer, lo)
+        for name, at in found.items():
+            self._record(name, at)
         return True
 
     def value(self, i: int, pointer: str) -> int:
         """Walk the value at ``i``; descend only when ``pointer`` leads to a wanted one."""
         i = self._ws(i)
-        self.positions[pointer] = i
+        self._record(pointer, i)
         if pointer not in self.prefixes:
             return self.skip(i)
         text = self.text
@@ -107,7 +118,7 @@ class _Walker:
                 name = key.replace("~", "~0").replace("/", "~1") if "~" in key or "/" in key else key
                 if member.group(2) is not None:  # a string or scalar, already passed
                     if name in kids:
-                        self.positions[f"{pointer}/{name}"] = member.start(2)
+                        self._record(f"{pointer}/{name}", member.start(2))
                     i = member.end()
                 elif name in kids:
                     i = self._ws(self.value(member.end(), f"{pointer}/{name}"))
@@ -128,6 +139,8 @@ class _Walker:
                 # A flat annotation in one step; anything else (or a member not found) walked in full.
                 fast = flat is not None and self._flat_members(element, i, flat.end())
                 i = flat.end() if fast and flat is not None else self.value(i, element)
+                if self.found == len(self.wanted):
+                    raise _Done  # the rest of the file holds nothing wanted: a capped report stops here
                 i = self._ws(i)
                 index += 1
                 if text[i] != ",":
@@ -156,7 +169,7 @@ def locate(text: str, pointers: Iterable[str]) -> dict[str, tuple[int, int]]:
     """
     wanted = set(pointers)
     walker = _Walker(text, _prefixes(wanted) | {""}, wanted)
-    with contextlib.suppress(ValueError, IndexError, RecursionError):
+    with contextlib.suppress(ValueError, IndexError, RecursionError, _Done):
         walker.value(0, "")  # on a fault, keep what was located before it
     located: dict[str, tuple[int, int]] = {}
     line, line_start, done = 1, 0, 0

@@ -63,14 +63,28 @@ def _at(shown: str, where: str, field: str, ann_id: str | None, message: str, co
 
 
 def span_problems(
-    span: dict[str, Any], text: str, shown: str, where: str, ann_id: str | None, boundaries: frozenset[int] | None = None
+    span: dict[str, Any],
+    text: str,
+    shown: str,
+    where: str,
+    ann_id: str | None,
+    boundaries: frozenset[int] | None = None,
+    scope: Scope | None = None,
 ) -> list[Problem]:
-    """Offsets of one span: ordered, in range, on grapheme boundaries, and pointing at the span's own text."""
+    """Offsets of one span: ordered, in range, on grapheme boundaries, and pointing at the span's own text.
+
+    With ``scope`` the "occurs at" hints are deferred to it (made only for problems a report shows).
+    """
     start, end, said = span["start"], span["end"], span["text"]
+
+    def occurs(field: str, message: str, code: str) -> list[Problem]:
+        if scope is None:
+            return _at(shown, where, field, ann_id, message, code, occurs_hint(text, said, start))
+        return [scope.later(p, lambda: occurs_hint(text, said, start)) for p in _at(shown, where, field, ann_id, message, code)]
+
     if end <= start:
         kind = "zero-length" if end == start else "reversed"
-        message = f"{kind} span: start {start} is not before end {end}"
-        return _at(shown, where, "end", ann_id, message, "span.order", occurs_hint(text, said, start))
+        return occurs("end", f"{kind} span: start {start} is not before end {end}", "span.order")
     if end > len(text):
         message = f"span end {end} is past the end of text.txt ({len(text)} characters)"
         return _at(shown, where, "end", ann_id, message, "span.range")
@@ -87,8 +101,7 @@ def span_problems(
     actual = text[start:end]
     if actual == said:
         return []
-    message = f"`text` is {said!r} but text[{start}:{end}] is {actual!r}"
-    return _at(shown, where, "start", ann_id, message, "span.text", occurs_hint(text, said, start))
+    return occurs("start", f"`text` is {said!r} but text[{start}:{end}] is {actual!r}", "span.text")
 
 
 def _offsets_clean(ann: Annotations, text: str) -> bool:
@@ -106,12 +119,13 @@ def _offsets_explain(scope: Scope) -> Iterator[tuple[Order, Problem]]:
     for li, layer in enumerate(schema.LAYERS):
         for i, item in scope.kept[layer]:
             if "start" in item:
-                for p in span_problems(item, scope.text, scope.shown, f"/{layer}/{i}", item["id"], boundaries):
+                for p in span_problems(item, scope.text, scope.shown, f"/{layer}/{i}", item["id"], boundaries, scope):
                     yield (ITEM, li, i, 1), p
     quotes = layer_index("quotes")
     for i, q in scope.kept["quotes"]:
         if q["cue"] is not None:
-            for p in span_problems(cast(dict[str, Any], q["cue"]), scope.text, scope.shown, f"/quotes/{i}/cue", q["id"], boundaries):
+            cue = cast(dict[str, Any], q["cue"])
+            for p in span_problems(cue, scope.text, scope.shown, f"/quotes/{i}/cue", q["id"], boundaries, scope):
                 yield (REFS, quotes, i, 0), p  # checked with the quote's references
 
 
