@@ -1,4 +1,4 @@
-"""Label Studio export: lossless round trips, UTF-16 offsets, and the setup derived from schema/."""
+"""Label Studio export: lossless round trips, code point offsets, and the setup derived from schema/."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_seed_round_trip_is_byte_exact() -> None:
     assert canonical_dumps(back, schema.ANNOTATIONS).encode("utf-8") == original
 
 
-def test_offsets_are_utf16_units_after_an_emoji() -> None:
+def test_offsets_are_code_points_after_an_emoji() -> None:
     b = alpha()
     data = b.annotations()
     for m in data["mentions"]:
@@ -42,7 +42,7 @@ def test_offsets_are_utf16_units_after_an_emoji() -> None:
     task, problems = export_task(data, text, default_config())
     assert problems == []
     first = task["annotations"][0]["result"][0]["value"]
-    assert first["start"] == data["mentions"][0]["start"] + 1  # the emoji is two UTF-16 units
+    assert first["start"] == data["mentions"][0]["start"]  # Label Studio's <Text> counts code points, as we do
     back, problems = labelstudio.import_task(_through_json(task), default_config(), b.doc_id, "e#0")
     assert problems == [] and back == data
 
@@ -87,10 +87,12 @@ def test_default_config_covers_every_schema_value_and_its_xml_lists_them() -> No
     assert labelstudio.config_problems(config, "default") == []
     meanings = {tuple(sorted(spec.items())) for spec in config["labels"].values()}
     assert len(meanings) == len(config["labels"])
-    assert len(config["labels"]) == len(schema.ENTITY_TYPES) * len(schema.MENTION_FORMS) + len(schema.QUOTE_KINDS) + 1 + len(
-        schema.CHECKWORTHINESS
-    )
+    # One label per entity type (the form is a per-region choice), so every label gets a hotkey.
+    assert len(config["labels"]) == len(schema.ENTITY_TYPES) + len(schema.QUOTE_KINDS) + 1 + len(schema.CHECKWORTHINESS)
     view = ET.fromstring(labeling_config(config))
     assert [label.get("value") for label in view.iter("Label")] == list(config["labels"])
-    assert [r.get("value") for r in view.iter("Relation")] == list(labelstudio.LINKS)
-    assert view.find("Text").get("value") == "$text"  # type: ignore[union-attr]
+    hotkeys = [label.get("hotkey") for label in view.iter("Label")]
+    assert None not in hotkeys and len(set(hotkeys)) == len(hotkeys)
+    assert [c.get("value") for c in view.iter("Choice")] == list(schema.MENTION_FORMS)
+    assert [r.get("value") for r in view.iter("Relation")] == [k for k in labelstudio.LINKS if k != "coref"]
+    assert [t.get("value") for t in view.iter("Text")] == ["$text", "$entities"]

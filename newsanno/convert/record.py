@@ -18,7 +18,8 @@ A record holds, in the order the source gives them (ids are assigned in that ord
   (source key, kind);
 - coreference pairs of mention keys;
 - entities the source spells out, each with the key of one of its mentions (None: no mention);
-- accepted lint exceptions.
+- accepted lint exceptions;
+- the highest id number each prefix has used (fresh ids are drawn above it).
 """
 
 from __future__ import annotations
@@ -70,6 +71,8 @@ class Record:
     coref: list[tuple[str, str]] = field(default_factory=list)
     entities: list[EntityNote] = field(default_factory=list)
     exceptions: list[dict[str, Any]] = field(default_factory=list)
+    # Id prefix -> the highest number the document ever used: a fresh id is drawn above it.
+    id_floor: dict[str, int] = field(default_factory=dict)
 
 
 def cue_key(cue: dict[str, Any]) -> str:
