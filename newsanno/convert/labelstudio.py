@@ -187,7 +187,12 @@ def _read_results(results: list[Any], config: dict[str, Any], err: _Err) -> tupl
         elif by_id[rid]["spec"]["layer"] == "mention":
             by_id[rid]["fields"] = found
         else:
-            err(f"the {', '.join(found)} field of a {by_id[rid]['spec']['layer']} region is ignored", "labelstudio.unsupported", rid, "warning")
+            err(
+                f"the {', '.join(found)} field of a {by_id[rid]['spec']['layer']} region is ignored",
+                "labelstudio.unsupported",
+                rid,
+                "warning",
+            )
     return spans, relations
 
 
@@ -204,7 +209,12 @@ def _to_codepoints(text: str, spans: list[dict[str, Any]], err: _Err) -> bool:
     if all(_at_utf16(table, text, s) == s["text"] for s in spans):
         for s in spans:
             s["start"], s["end"] = table[s["start"]], table[s["end"]]
-        err("region offsets count UTF-16 units (an export from before exports counted code points); converted", "labelstudio.utf16", None, "warning")
+        err(
+            "region offsets count UTF-16 units (an export from before exports counted code points); converted",
+            "labelstudio.utf16",
+            None,
+            "warning",
+        )
         return True
     for s in off:
         where, said = f"{s['start']}..{s['end']}", s["text"]

@@ -62,9 +62,7 @@ def _typed(entity: dict[str, Any], members: list[Span], shown: str) -> list[Prob
     ]
 
 
-def resolve_entities(
-    record: Record, known: list[EntityNote], exported: dict[str, str], given: dict[str, str], shown: str
-) -> list[Problem]:
+def resolve_entities(record: Record, known: list[EntityNote], exported: dict[str, str], given: dict[str, str], shown: str) -> list[Problem]:
     """Fill ``record.coref`` and ``record.entities`` from the mentions' entity values.
 
     ``known`` are the entities the export listed (with the key of a mention they had, or None);

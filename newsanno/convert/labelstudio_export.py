@@ -29,8 +29,7 @@ from xml.sax.saxutils import quoteattr
 from newsanno import schema
 from newsanno.convert.assemble import DEFAULTS
 from newsanno.convert.labelstudio import ENTITY_FIELD, ENTITY_LIST, FORM_FIELD, LINKS, NOTES
-from newsanno.convert.record import COREF, ENTITY_OVERRIDES, Record, Span
-from newsanno.convert.record import from_annotations
+from newsanno.convert.record import COREF, ENTITY_OVERRIDES, Record, Span, from_annotations
 from newsanno.problems import Problem
 
 # The names Label Studio's interface gives its tags; the mapping config does not depend on them.
@@ -153,7 +152,12 @@ def export_task(annotations: dict[str, Any], text: str, config: dict[str, Any]) 
     for (a, kind), b in record.links.items():
         names = [relation_name[kind]] if kind in relation_name else []
         results.append({"type": "relation", "from_id": a, "to_id": b, "direction": "right", "labels": names})
-    data = {"text": text, "document_id": annotations["document_id"], ENTITY_LIST: entity_list(annotations), NOTES: _notes(record, annotations)}
+    data = {
+        "text": text,
+        "document_id": annotations["document_id"],
+        ENTITY_LIST: entity_list(annotations),
+        NOTES: _notes(record, annotations),
+    }
     task: dict[str, Any] = {"data": data}
     if record.spans or record.entities:
         task["annotations"] = [{"result": results}]

@@ -66,10 +66,20 @@ def choose_annotation(task: dict[str, Any], shown: str) -> Chosen:
         message = f"task not imported, its document is left as it is: {why}"
         if left:
             message += "; left: " + "; ".join(left)
-        problems.append(Problem(shown, message, "labelstudio.not_annotated", severity="warning", hint="submit an annotation in Label Studio, then export again"))
+        problems.append(
+            Problem(
+                shown,
+                message,
+                "labelstudio.not_annotated",
+                severity="warning",
+                hint="submit an annotation in Label Studio, then export again",
+            )
+        )
     elif left:
-        message = f"took {_name(taken)} ({_regions(taken)} regions), the newest submitted; left: " + "; ".join(left)
-        problems.append(Problem(shown, message, "labelstudio.several_annotations", severity="warning"))
+        newest = ", the newest submitted" if len(submitted) > 1 else ""
+        message = f"took {_name(taken)} ({_regions(taken)} regions){newest}; left: " + "; ".join(left)
+        code = "labelstudio.several_annotations" if len(usable) > 1 else "labelstudio.draft_left"
+        problems.append(Problem(shown, message, code, severity="warning"))
     return Chosen(taken, problems)
 
 
@@ -83,4 +93,9 @@ def export_problem(tasks: list[Any], shown: str) -> Problem | None:
         message = "this is Label Studio's JSON_MIN export (no region ids, no relations, no drafts): export the project as JSON instead"
     else:
         message = "these are not Label Studio JSON tasks (no data object): export the project as JSON"
-    return Problem(shown, message, "labelstudio.json_min", hint="in Label Studio: Export, choose JSON, or GET /api/projects/<id>/export?exportType=JSON")
+    return Problem(
+        shown,
+        message,
+        "labelstudio.json_min",
+        hint="in Label Studio: Export, choose JSON, or GET /api/projects/<id>/export?exportType=JSON",
+    )
