@@ -22,6 +22,7 @@ from typing import Any
 import labelstudio_live as live
 import pytest
 from conftest import ROOT, DocBuilder, alpha, run_cli, write_document
+from conftest import span as span_of
 
 CHROMIUM = shutil.which("chromium")
 
@@ -78,12 +79,14 @@ def label_studio(tmp_path_factory: pytest.TempPathFactory) -> Iterator[live.Labe
 class Project:
     """A corpus exported to a fresh Label Studio project."""
 
-    def __init__(self, ls: live.LabelStudio, tmp: Path, *builders: DocBuilder) -> None:
+    def __init__(self, ls: live.LabelStudio, tmp: Path, *builders: DocBuilder, suggestions: dict[str, Any] | None = None) -> None:
         self.ls, self.tmp = ls, tmp
         self.raw = tmp / "raw"
         self.raw.mkdir()
         for b in builders:
             write_document(self.raw, b, "train")
+        for doc, suggested in (suggestions or {}).items():
+            (self.raw / doc / "suggestions.json").write_text(json.dumps(suggested), encoding="utf-8")
         self.out = tmp / "ls"
         exported = run_cli("export", "labelstudio", "--raw", self.raw, "--out", self.out)
         assert exported.returncode == 0, exported.stdout + exported.stderr
@@ -173,7 +176,8 @@ def test_annotator_edits_come_back_with_fresh_ids_whole_entities_and_new_types(l
     p = Project(label_studio, tmp_path, delta())
     before = p.annotations("delta")
     annotation = p.annotation("delta")
-    result = without(annotation["result"], "M2", "M6")  # the middle of E1's chain; the only mention of E4
+    # The middle of E1's chain; the only mention of E4; the second "Dockers Union" (lint warns of it).
+    result = without(annotation["result"], "M2", "M6", "M4")
     new = region_id(1)
     result += new_mention(new, DELTA_TEXT, "port", "FAC", None, "NOM", nth=1)  # after 🎉 (nth 0 is in "reporters")
     pronoun = region_id(2)
@@ -187,7 +191,7 @@ def test_annotator_edits_come_back_with_fresh_ids_whole_entities_and_new_types(l
     by_text = {m["text"]: m for m in after["mentions"]}
     # New mentions get ids above every id used, never the deleted M2's or M6's.
     assert by_text["port"]["id"] == "M9" and by_text["Union leader"]["id"] == "M8"
-    assert [m["id"] for m in after["mentions"]] == ["M1", "M3", "M4", "M5", "M7", "M8", "M9"]
+    assert [m["id"] for m in after["mentions"]] == ["M1", "M3", "M5", "M7", "M8", "M9"]
     for m in after["mentions"]:
         assert DELTA_TEXT[m["start"] : m["end"]] == m["text"]
     # Deleting the middle of E1's chain did not split it; the new nominal joined it by its entity field.
@@ -202,10 +206,12 @@ def test_annotator_edits_come_back_with_fresh_ids_whole_entities_and_new_types(l
     lines = problems(run)
     assert any("[labelstudio.entity_type]" in line and "E3" in line and "GPE -> LOC" in line for line in lines), lines
     assert any("[labelstudio.entity_removed]" in line and "E4" in line for line in lines), lines
-    # The import printed what `validate` prints right after it, and nothing more.
+    # The import printed what `validate` prints right after it (the lint warning too), and nothing more.
     check = run_cli("validate", "--raw", p.raw)
     assert check.returncode == 0
-    assert {line for line in lines if "annotations.json" in line} == {line for line in problems(check) if "annotations.json" in line}
+    checked = {line for line in problems(check) if "annotations.json" in line}
+    assert any("[lint.unannotated_name]" in line and "Dockers Union" in line for line in checked), check.stdout
+    assert {line for line in lines if "annotations.json" in line} == checked
 
 
 def test_a_type_change_on_some_mentions_of_an_entity_is_refused_per_mention(label_studio: live.LabelStudio, tmp_path: Path) -> None:
@@ -247,7 +253,12 @@ def test_newest_annotation_is_taken_and_drafts_skips_and_older_ones_are_named(la
     assert len(several) == 1 and f"took annotation {second['id']}" in several[0] and f"annotation {first['id']}" in several[0], lines
     assert "0 regions" in several[0] and "older" in several[0]
     drafted = [line for line in lines if f"draft {draft['id']}, not submitted" in line]
-    assert len(drafted) == 1 and f"#{list(tasks).index('alpha')}" in drafted[0] and "took annotation" in drafted[0] and "[labelstudio.draft_left]" in drafted[0], lines
+    assert (
+        len(drafted) == 1
+        and f"#{list(tasks).index('alpha')}" in drafted[0]
+        and "took annotation" in drafted[0]
+        and "[labelstudio.draft_left]" in drafted[0]
+    ), lines
     skipped = [line for line in lines if "[labelstudio.not_annotated]" in line and "skipped in Label Studio" in line]
     assert len(skipped) == 1, lines
 
@@ -262,6 +273,77 @@ def test_json_min_export_is_refused_with_words_saying_to_export_json(label_studi
     (line,) = problems(run)
     assert "[labelstudio.json_min]" in line and "export the project as JSON instead" in line
     assert (p.raw / "delta" / "annotations.json").read_bytes() == before
+
+
+def test_an_old_utf16_project_converts_and_a_mixed_one_names_the_counting_that_matched(
+    label_studio: live.LabelStudio, tmp_path: Path
+) -> None:
+    p = Project(label_studio, tmp_path, delta())
+    before = (p.raw / "delta" / "annotations.json").read_bytes()
+    # A project made from an export that counted UTF-16 units (as exports did before): a second task.
+    old = json.loads((p.out / "tasks.json").read_text(encoding="utf-8"))[0]
+    units = [len(DELTA_TEXT[:i].encode("utf-16-le")) // 2 for i in range(len(DELTA_TEXT) + 1)]
+    for r in old["annotations"][0]["result"]:
+        if "start" in r.get("value", {}):
+            r["value"]["start"], r["value"]["end"] = units[r["value"]["start"]], units[r["value"]["end"]]
+    old_project = label_studio.create_project(f"{tmp_path.name}-old", (p.out / "labeling-config.xml").read_text(encoding="utf-8"))
+    label_studio.import_tasks(old_project, [old])
+    p.id = old_project
+    run = p.back(p.pull())
+    assert run.returncode == 0, run.stdout + run.stderr
+    assert [line.split(": ", 1)[1] for line in problems(run)] == [
+        "warning [labelstudio.utf16]: region offsets count UTF-16 units (an export from before exports counted code points); converted"
+    ]
+    assert (p.raw / "delta" / "annotations.json").read_bytes() == before
+    # An annotator adds a region there; Label Studio counts it in code points: the task mixes both.
+    (task,) = label_studio.tasks(old_project)
+    (annotation,) = task["annotations"]
+    p.save(annotation, annotation["result"] + new_mention(region_id(5), DELTA_TEXT, "port", "FAC", None, "NOM", nth=1))
+    run = p.back(p.pull())
+    assert run.returncode == 1
+    wrong = [line for line in problems(run) if "[labelstudio.offsets]" in line]
+    maria = next(line for line in wrong if "(M1)" in line)
+    start = DELTA_TEXT.index("Maria Lopez")
+    assert f"region text 'Maria Lopez' is at {units[start]}..{units[start + 11]} in UTF-16 units, not in code points" in maria
+    assert f"'Maria Lopez' occurs at {start}..{start + 11} in code points" in maria
+    # Every old region (all lie after the first emoji) is named with the counting it fits; the new one is not.
+    assert len(wrong) == sum(r["type"] == "labels" for r in old["annotations"][0]["result"])
+    assert all("in UTF-16 units, not in code points" in line for line in wrong) and not any(region_id(5) in line for line in wrong)
+    assert (p.raw / "delta" / "annotations.json").read_bytes() == before
+
+
+def test_work_on_a_copy_of_the_prediction_is_imported_as_new_gold(label_studio: live.LabelStudio, tmp_path: Path) -> None:
+    b = epsilon()
+    raw_tmp = tmp_path / "pre"
+    raw_tmp.mkdir()
+    suggested = {
+        "document_id": "epsilon",
+        "entities": [
+            {"id": "E1", "name": "Springfield", "type": "GPE", "wikidata": None},
+            {"id": "E2", "name": "harbour master", "type": "PERSON", "wikidata": None},
+        ],
+        "mentions": [
+            {"id": "M1", **span_of(b.text, "Springfield"), "label": "GPE", "form": "NAM", "entity_id": "E1"},
+            {"id": "M2", **span_of(b.text, "harbour master"), "label": "PERSON", "form": "NOM", "entity_id": "E2"},
+        ],
+        "quotes": [],
+    }
+    p = Project(label_studio, tmp_path, b, suggestions={"epsilon": suggested})
+    task = p.task["epsilon"]
+    assert task["annotations"] == [] and task["total_predictions"] == 1
+    (prediction,) = label_studio.call("GET", f"/api/predictions/?task={task['id']}")
+    # Opening the task, the front end starts the annotation as a copy of the prediction; submit it.
+    label_studio.call(
+        "POST", f"/api/tasks/{task['id']}/annotations/", {"result": prediction["result"], "parent_prediction": prediction["id"]}
+    )
+    run = p.back(p.pull())
+    assert run.returncode == 0, run.stdout + run.stderr
+    after = p.annotations("epsilon")
+    assert [(m["id"], m["text"], m["entity_id"], m["form"]) for m in after["mentions"]] == [
+        ("M1", "harbour master", "E1", "NOM"),
+        ("M2", "Springfield", "E2", "NAM"),
+    ]
+    assert [e["name"] for e in after["entities"]] == ["harbour master", "Springfield"]
 
 
 def article(mentions: int) -> DocBuilder:
@@ -346,6 +428,9 @@ def test_labeling_page_draws_regions_in_place_and_takes_a_new_pronoun_link(label
         browser.drag(browser.text_box("\\bleader\\b"))
         set_fields(browser, "port", None, "NOM")
         set_fields(browser, "leader", "E1", "NOM")
+        artifacts = ROOT / "test-artifacts"
+        artifacts.mkdir(exist_ok=True)
+        browser.screenshot(artifacts / "labelstudio-link.png")  # the new region selected, linked to E1
         browser.click(browser.box_of("Array.from(document.querySelectorAll('button')).find(b => b.textContent.trim() === 'Update')"))
         deadline = time.monotonic() + 60
         while sum(r["type"] == "labels" for r in label_studio.tasks(p.id)[0]["annotations"][0]["result"]) < len(exported) + 2:
@@ -354,8 +439,6 @@ def test_labeling_page_draws_regions_in_place_and_takes_a_new_pronoun_link(label
         open_task(browser, label_studio, p, "long")
         browser.click(browser.box_of("Array.from(document.querySelectorAll('.htx-highlight')).find(e => e.textContent === 'she')"))
         time.sleep(1)
-        artifacts = ROOT / "test-artifacts"
-        artifacts.mkdir(exist_ok=True)
         browser.screenshot(artifacts / "labelstudio-page.png")
         ids = [r["id"] for r in result if r["type"] == "labels"]
         assert len(drawn(browser, ids)) == len(ids)
