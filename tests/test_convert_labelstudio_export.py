@@ -96,3 +96,18 @@ def test_default_config_covers_every_schema_value_and_its_xml_lists_them() -> No
     assert [c.get("value") for c in view.iter("Choice")] == list(schema.MENTION_FORMS)
     assert [r.get("value") for r in view.iter("Relation")] == [k for k in labelstudio.LINKS if k != "coref"]
     assert [t.get("value") for t in view.iter("Text")] == ["$text", "$entities"]
+
+
+def test_a_link_lost_with_its_deleted_target_is_named() -> None:
+    b = alpha()
+    task, _ = export_task(b.annotations(), b.text, default_config())
+    result = task["annotations"][0]["result"]
+    # Deleting M1 in Label Studio takes its relations with it: Q1's speaker and C1's claimant.
+    task["annotations"][0]["result"] = [r for r in result if "M1" not in (r.get("id"), r.get("from_id"), r.get("to_id"))]
+    back, problems = labelstudio.import_task(_through_json(task), default_config(), b.doc_id, "e#0")
+    assert back is not None and back["quotes"][0]["speaker_mention_id"] is None
+    lost = [(p.code, p.annotation_id, p.message) for p in problems if p.code == "labelstudio.link_lost"]
+    assert lost == [
+        ("labelstudio.link_lost", "Q1", "quote Q1's speaker M1 was deleted, and the link with it: Q1 now has no speaker"),
+        ("labelstudio.link_lost", "C1", "claim C1's claimant M1 was deleted, and the link with it: C1 now has no claimant"),
+    ]

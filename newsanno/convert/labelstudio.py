@@ -242,6 +242,7 @@ class _Notes:
     exceptions: list[dict[str, Any]] = field(default_factory=list)
     mention_entities: dict[str, str] = field(default_factory=dict)
     high_water: dict[str, int] = field(default_factory=dict)
+    links: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def _notes(block: Any, err: _Err) -> _Notes | None:
@@ -267,6 +268,7 @@ def _notes(block: Any, err: _Err) -> _Notes | None:
         notes.exceptions = list(block.get("exceptions", []))
         notes.mention_entities = {str(k): str(v) for k, v in block.get("mention_entities", {}).items()}
         notes.high_water = {str(k): int(v) for k, v in block.get("high_water", {}).items()}
+        notes.links = [(str(a), str(kind), str(b)) for a, kind, b in block.get("links", [])]
         if not all(isinstance(x, dict) for x in notes.exceptions):
             raise TypeError("exceptions must be objects")
     except (AttributeError, KeyError, TypeError, ValueError) as exc:
@@ -304,6 +306,17 @@ def _links(relations: list[dict[str, Any]], record: Record, config: dict[str, An
             err(f"{a.layer} has more than one {kind} link", "labelstudio.bad_relation", id_of[a.key])
         else:
             record.links[(a.key, kind)] = b.key
+
+
+def _lost_links(record: Record, exported: list[tuple[str, str, str]], err: _Err) -> None:
+    """Warn of each exported link that went with its deleted target (Label Studio drops a
+    region's relations with it), so a quote never loses its speaker without a word."""
+    present = {s.key: s for s in record.spans}
+    for a, kind, b in exported:
+        if a in present and b not in present and (a, kind) not in record.links:
+            who = present[a].id or a
+            message = f"{present[a].layer} {who}'s {kind} {b} was deleted, and the link with it: {who} now has no {kind}"
+            err(message, "labelstudio.link_lost", who, "warning", f"draw a new {kind} relation in Label Studio if it has one")
 
 
 def parse_task(task: Any, config: dict[str, Any], shown: str) -> tuple[Record | None, list[Problem]]:
@@ -346,6 +359,7 @@ def parse_task(task: Any, config: dict[str, Any], shown: str) -> tuple[Record | 
     _links(relations, record, config, err)
     if has_errors(problems):
         return None, problems
+    _lost_links(record, notes.links, err)
     given_entity = {key: f[ENTITY_FIELD] for key, f in fields.items() if ENTITY_FIELD in f}
     problems.extend(resolve_entities(record, notes.entities, notes.mention_entities, given_entity, shown))
     return (None if has_errors(problems) else record), problems

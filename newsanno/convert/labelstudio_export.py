@@ -111,6 +111,7 @@ def _notes(record: Record, annotations: dict[str, Any]) -> dict[str, Any]:
         "entities": [{"entity": dict(e.entity), "mention": e.mention} for e in record.entities],
         "exceptions": [dict(x) for x in record.exceptions],
         "high_water": high_water(annotations),
+        "links": [[a, kind, b] for (a, kind), b in record.links.items()],
     }
 
 
