@@ -16,9 +16,10 @@ import pyarrow.parquet as pq
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newsanno import configs, rows  # noqa: E402
-from newsanno.features import features  # noqa: E402
+from newsanno import rows  # noqa: E402
 from newsanno.model import Document  # noqa: E402
+from newsanno.rows import configs  # noqa: E402
+from newsanno.rows.configs import features  # noqa: E402
 from newsanno.tokencache import TokenCache, decode  # noqa: E402
 
 

@@ -15,8 +15,9 @@ import jsonschema
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newsanno import configs, rows, schema  # noqa: E402
+from newsanno import rows, schema  # noqa: E402
 from newsanno.model import Document  # noqa: E402
+from newsanno.rows import configs  # noqa: E402
 from newsanno.tokens import tokenize  # noqa: E402
 
 

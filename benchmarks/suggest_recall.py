@@ -17,7 +17,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from newsanno import corpus, suggest
+from newsanno import corpus
+from newsanno.contribute import suggest
 from newsanno.validate import load_document
 
 Span = tuple[int, int]

@@ -12,7 +12,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from newsanno.build.pipeline import process
+from newsanno.builder.pipeline import process
 
 
 def make(root: Path, n: int) -> Path:

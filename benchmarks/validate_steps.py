@@ -13,10 +13,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from newsanno import corpus, jsonio, rows, schema, validate
-from newsanno.build.pipeline import process
-from newsanno.lint import lint_document
+from newsanno.builder.pipeline import process
 from newsanno.tokencache import TokenCache
 from newsanno.validate import load_document
+from newsanno.validate.lint import lint_document
 
 # The script also times checkouts from before ner_problems/has_float/in_order (for before/after runs),
 # and from before newsanno.validate was split into a package (reading and parsing then lived in jsonio).

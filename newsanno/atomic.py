@@ -2,7 +2,7 @@
 
 Every command that writes a file (format, render, import, export, fix-offsets) and the token
 and chart caches write through :func:`write_atomic`.  Whole output folders are swapped in by
-:mod:`newsanno.build.staging`.
+:mod:`newsanno.builder.staging`.
 """
 
 from __future__ import annotations

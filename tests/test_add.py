@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEED_ID, dump, run_cli
 
-from newsanno.add import add_document, propose_id
+from newsanno.contribute.add import add_document, propose_id
 from newsanno.validate.derive import derivation_problems
 
 SEED = ROOT / "raw" / SEED_ID

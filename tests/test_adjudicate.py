@@ -10,8 +10,10 @@ from typing import Any
 import pytest
 from conftest import ALPHA_TEXT, DocBuilder, alpha, dump, run_cli, span, write_document
 
-from newsanno import agreement, jsonio, schema
-from newsanno.adjudicate import disagreements, merge, new_record, update_record
+from newsanno import jsonio, schema
+from newsanno.review import agreement
+from newsanno.review.adjudicate import disagreements, new_record, update_record
+from newsanno.review.adjudication_merge import merge
 from newsanno.validate import annotation_problems, schema_problems
 
 

@@ -9,10 +9,10 @@ import pytest
 from conftest import ALPHA_TEXT, DocBuilder, alpha, dump, run_cli, write_document
 from test_adjudicate import decide_all, variant
 
-from newsanno import agreement as ag
-from newsanno.adjudication_view import adjudication_panel
-from newsanno.agreement_summary import agreement_summary
-from newsanno.render import render_document
+from newsanno.publish.agreement_summary import agreement_summary
+from newsanno.review import agreement as ag
+from newsanno.review.adjudication_view import adjudication_panel
+from newsanno.review.render import render_document
 from newsanno.validate import load_document
 
 TEXT = "Maria Lopez visited Paris today .\n"

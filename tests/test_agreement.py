@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from conftest import ALPHA_TEXT, DocBuilder, alpha, dump, gamma, run_cli
 
-from newsanno import agreement as ag
 from newsanno.cli import main
+from newsanno.review import agreement as ag
 
 
 def approx(x: float) -> object:

@@ -132,7 +132,8 @@ def test_mention_label_must_match_entity(corpus: Path) -> None:
 
     mutate(corpus, "alpha", change)
     result = run_cli("validate", "--raw", corpus)
-    assert "[ref.label_mismatch] /mentions/2/label (M3): mention label LOC differs from its entity's type GPE (E2)" in result.stdout
+    assert result.returncode == 1, result.stdout
+    assert "error [ref.label_mismatch] /mentions/2/label (M3): mention label LOC differs from its entity's type GPE (E2)" in result.stdout
 
 
 def test_misaligned_name_fails_the_build_naming_the_mention(corpus: Path, card: Path, tmp_path: Path) -> None:
@@ -143,7 +144,7 @@ def test_misaligned_name_fails_the_build_naming_the_mention(corpus: Path, card: 
     mutate(corpus, "alpha", change)
     result = build(corpus, tmp_path / "out", card)
     assert result.returncode == 1
-    assert "[ner.misaligned] /mentions/0 (M1): NAM mention 'Maria Lop' at 0..9 does not align to token boundaries" in result.stdout
+    assert "error [ner.misaligned] /mentions/0 (M1): NAM mention 'Maria Lop' at 0..9 does not align to token boundaries" in result.stdout
     assert not (tmp_path / "out").exists()
 
 
@@ -154,7 +155,8 @@ def test_overlapping_names_are_refused(corpus: Path) -> None:
 
     mutate(corpus, "alpha", change)
     result = run_cli("validate", "--raw", corpus)
-    assert "[span.nam_overlap] /mentions/8 (M9)" in result.stdout
+    assert result.returncode == 1, result.stdout
+    assert "error [span.nam_overlap] /mentions/8 (M9)" in result.stdout
 
 
 def test_valid_but_not_canonical_is_a_warning_and_format_fixes_it(corpus: Path) -> None:
@@ -173,6 +175,7 @@ def test_valid_but_not_canonical_is_a_warning_and_format_fixes_it(corpus: Path) 
 def test_github_format(corpus: Path) -> None:
     mutate(corpus, "alpha", dangling)
     result = run_cli("validate", "--raw", corpus, "--format", "github")
+    assert result.returncode == 1, result.stdout
     assert result.stdout.startswith(f"::error file={corpus / 'alpha' / 'annotations.json'},line=")
     assert "title=ref.dangling::/mentions/3/entity_id (M4): entity 'E99' does not exist" in result.stdout
 

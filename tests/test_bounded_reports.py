@@ -51,8 +51,10 @@ def test_a_problem_found_twice_is_reported_once(corpus: Path) -> None:
     path.write_text(json.dumps(ann, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
     for fmt in ("text", "json"):
         result = run_cli("validate", "--raw", corpus, "--format", fmt, corpus / "alpha")
+        assert result.returncode == 1, result.stdout
         missing = [x for x in result.stdout.splitlines() if "missing required fields 'start', 'end'" in x]
         assert len(missing) == 1, result.stdout
+        assert ("error [" in missing[0]) if fmt == "text" else ('"severity": "error"' in missing[0]), missing[0]
     assert "1 error," in result.stderr
 
 

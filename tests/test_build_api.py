@@ -1,4 +1,4 @@
-"""``newsanno.build`` from Python: build_dataset and check_dataset return their outcome as data,
+"""``newsanno.builder`` from Python: build_dataset and check_dataset return their outcome as data,
 leave the output untouched on failure, and the chart cache never changes a byte."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ import pytest
 from conftest import FIXTURES
 
 import newsanno
-from newsanno.build import BuildOptions, RunOptions, build_dataset, chartcache, check_dataset
+from newsanno.builder import BuildOptions, RunOptions, build_dataset, chartcache, check_dataset
 
 CARD = "# Fixture card\n\nProse of the maintainers.\n"
 
@@ -102,7 +102,7 @@ def test_a_build_with_unchanged_statistics_does_not_import_matplotlib(corpus: Pa
     from conftest import ROOT
 
     body = (
-        "import sys\nfrom pathlib import Path\nfrom newsanno.build import BuildOptions, RunOptions, build_dataset\n"
+        "import sys\nfrom pathlib import Path\nfrom newsanno.builder import BuildOptions, RunOptions, build_dataset\n"
         f"r = build_dataset(Path({str(corpus)!r}), Path({str(tmp_path / 'out')!r}), card='# Card\\n',"
         f" options=BuildOptions(run=RunOptions(cache_dir=Path({str(tmp_path / 'cache')!r}))))\n"
         "assert r.ok, r.problems\nprint('matplotlib' in sys.modules)"

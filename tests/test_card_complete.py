@@ -15,8 +15,10 @@ import pytest
 import yaml
 from conftest import ROOT
 
-from newsanno import configs, licenses, schema, usage
-from newsanno.card import BIBTEX, measure
+from newsanno import schema
+from newsanno.publish import licenses
+from newsanno.publish.card import BIBTEX, measure
+from newsanno.rows import configs, usage
 
 DATASET = ROOT / "dataset"
 CARD = DATASET / "README.md"

@@ -10,8 +10,8 @@ from pathlib import Path
 from conftest import FIXTURES, build
 from PIL import Image
 
-from newsanno import charts
-from newsanno.stats import CorpusStats
+from newsanno.publish import charts
+from newsanno.publish.stats import CorpusStats
 from newsanno.validate import load_document
 
 
@@ -41,7 +41,7 @@ def test_charts_same_bytes_in_another_process_and_no_metadata(corpus: Path) -> N
     # A fresh interpreter (other hash seed, fresh font cache state) draws the same bytes.
     code = (
         "import sys, hashlib; sys.path.insert(0, 'tests'); from pathlib import Path;"
-        "from test_charts import fixture_stats; from newsanno import charts;"
+        "from test_charts import fixture_stats; from newsanno.publish import charts;"
         f"print({{k: hashlib.sha256(v).hexdigest() for k, v in charts.render_all(fixture_stats(Path({str(corpus)!r}))).items()}})"
     )
     other = subprocess.run(

@@ -17,7 +17,7 @@ def raw_annotations() -> dict[str, dict]:
 
 
 def test_committed_dataset_is_what_raw_builds() -> None:
-    result = run_cli("build", "--raw", RAW, "--out", DATASET, "--card", ROOT / "CARD.md", "--check")
+    result = run_cli("build", "--raw", RAW, "--out", DATASET, "--card", ROOT / "CARD.md", "--changelog", ROOT / "CHANGELOG.md", "--check")
     assert result.returncode == 0, result.stdout + result.stderr
 
 

@@ -1,4 +1,4 @@
-"""The table of configs (``newsanno.configs``) is the one list: the build, the card, Croissant and diff follow it."""
+"""The table of configs (``newsanno.rows.configs``) is the one list: the build, the card, Croissant and diff follow it."""
 
 from __future__ import annotations
 
@@ -13,8 +13,9 @@ import yaml
 from conftest import ROOT, alpha, span, write_document
 from datasets import Features
 
-from newsanno import configs, schema
-from newsanno.diff import Snapshot, diff
+from newsanno import schema
+from newsanno.releases.diff import Snapshot, diff
+from newsanno.rows import configs
 from newsanno.tokens import tokenize
 from newsanno.validate import load_document
 
@@ -42,7 +43,7 @@ def test_every_config_has_features_rows_and_a_description() -> None:
 
 def test_the_table_is_importable_without_datasets() -> None:
     probe = (
-        "import sys\nfrom newsanno import configs\n"
+        "import sys\nfrom newsanno.rows import configs\n"
         "assert 'datasets' not in sys.modules and 'pyarrow' not in sys.modules\n"
         "configs.CONFIGS[0].features()\nassert 'datasets' in sys.modules\n"
     )

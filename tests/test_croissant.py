@@ -230,7 +230,7 @@ def test_ner_tags_are_the_parquet_class_ids_and_the_croissant_names_them(committ
 def test_nested_fields_read_the_full_key_path_below_their_column() -> None:
     from datasets import Features, List, Value
 
-    from newsanno.croissant import record_set
+    from newsanno.publish.croissant import record_set
 
     feats = Features({"items": List({"outer": {"inner": {"leaf": Value("int32")}}})})
     (items,) = record_set("documents", feats, "parquet-x")["field"]
@@ -243,7 +243,7 @@ def test_nested_fields_read_the_full_key_path_below_their_column() -> None:
 def test_a_nested_key_that_is_no_plain_jsonpath_key_is_refused() -> None:
     from datasets import Features, List, Value
 
-    from newsanno.croissant import record_set
+    from newsanno.publish.croissant import record_set
 
     with pytest.raises(ValueError, match=r"'a\.b'"):
         record_set("documents", Features({"items": List({"a.b": Value("string")})}), "parquet-x")

@@ -9,7 +9,7 @@ from pathlib import Path
 
 from conftest import ROOT
 
-from newsanno import diff, revisions
+from newsanno.releases import diff, revisions
 
 
 def _schema(**label_sets: list[str]) -> dict:  # type: ignore[type-arg]

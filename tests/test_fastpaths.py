@@ -18,11 +18,11 @@ import pytest
 import regex
 
 from newsanno import corpus, jsonio, rows, schema, validate
-from newsanno.lint import _whole_word, _whole_word_spans
 from newsanno.model import Document
 from newsanno.problems import Problem
 from newsanno.tokens import Tokenization
 from newsanno.validate import Limits, Scope, grapheme_boundaries
+from newsanno.validate.lint import _whole_word, _whole_word_spans
 
 CANONICAL = jsonio.canonical_dumps({"document_id": "d", "entities": [], "mentions": []}, schema.ANNOTATIONS).encode()
 

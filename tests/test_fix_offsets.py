@@ -8,7 +8,7 @@ from typing import Any
 
 from conftest import ALPHA_TEXT, DocBuilder, alpha, dump, run_cli, span, write_document
 
-from newsanno import fixoffsets
+from newsanno.contribute import fixoffsets
 
 
 def load(folder: Path) -> dict[str, Any]:

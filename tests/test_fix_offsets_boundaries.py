@@ -7,7 +7,7 @@ from pathlib import Path
 
 from conftest import DocBuilder, run_cli, write_document
 
-from newsanno import fixoffsets
+from newsanno.contribute import fixoffsets
 
 
 def test_occurrences_inside_words_are_not_candidates() -> None:

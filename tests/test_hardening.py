@@ -14,9 +14,10 @@ import pytest
 from conftest import alpha, run_cli, write_document
 from PIL import Image
 
-from newsanno import card, safeyaml
-from newsanno.revisions import RevisionError, snapshot
-from newsanno.stats import CorpusStats
+from newsanno import safeyaml
+from newsanno.publish import card
+from newsanno.publish.stats import CorpusStats
+from newsanno.releases.revisions import RevisionError, snapshot
 
 INJECTION = "kept on purpose\n## Licence\nAll yours | <script>alert(1)</script>"
 
@@ -44,7 +45,7 @@ def test_chart_labels_are_drawn_literally(tmp_path: Path, card_file: Path) -> No
             entity["name"] = r"$\undefined{x}$"
     write_document(raw, doc, "train")
     out = tmp_path / "dataset"
-    result = run_cli("build", "--raw", raw, "--out", out, "--card", card_file, "--no-cache")
+    result = run_cli("build", "--raw", raw, "--out", out, "--card", card_file, "--no-changelog", "--no-cache")
     assert result.returncode == 0, result.stderr
     assert "internal error" not in result.stderr
     png = Image.open(io.BytesIO((out / "charts" / "quotes.png").read_bytes()))
@@ -53,7 +54,7 @@ def test_chart_labels_are_drawn_literally(tmp_path: Path, card_file: Path) -> No
 
 @pytest.mark.parametrize("name", ["line\nbreak", "bidi\u202eevil", "tab\tand\x00nul", "zero\u200bwidth"])
 def test_chart_labels_with_control_characters_never_fail(name: str) -> None:
-    from newsanno import charts
+    from newsanno.publish import charts
 
     stats = CorpusStats()
     stats.quote_speakers.update([name, name, "plain"])
@@ -214,7 +215,7 @@ def test_review_pages_escape_titles_names_and_text(tmp_path: Path, payload: str)
 
 @pytest.mark.parametrize("where", ["file", "folder", "manifest"])
 def test_verify_refuses_symlinks_in_a_dataset_folder(tmp_path: Path, where: str) -> None:
-    from newsanno import checksums
+    from newsanno.publish import checksums
 
     folder = tmp_path / "dataset"
     (folder / "data").mkdir(parents=True)
@@ -257,7 +258,7 @@ def small_corpus(tmp_path: Path, card_file: Path) -> Path:
 def test_build_refuses_an_output_overlapping_its_corpus(small_corpus: Path, card_file: Path, out: str) -> None:
     before = _tree(small_corpus)
     target = small_corpus.parent / out
-    result = run_cli("build", "--raw", small_corpus, "--out", target, "--card", card_file, "--no-cache", "--force")
+    result = run_cli("build", "--raw", small_corpus, "--out", target, "--card", card_file, "--no-changelog", "--no-cache", "--force")
     assert result.returncode == 1
     assert "[output.overlaps_input]" in result.stdout and "Traceback" not in result.stderr
     assert _tree(small_corpus) == before
@@ -270,14 +271,14 @@ def test_build_replaces_a_file_or_foreign_folder_only_with_force(small_corpus: P
     foreign.mkdir()
     (foreign / "a.jpg").write_bytes(b"\xff\xd8")
     for target in (notes, foreign):
-        refused = run_cli("build", "--raw", small_corpus, "--out", target, "--card", card_file, "--no-cache")
+        refused = run_cli("build", "--raw", small_corpus, "--out", target, "--card", card_file, "--no-changelog", "--no-cache")
         assert refused.returncode == 1 and "[output.not_ours]" in refused.stdout and "--force" in refused.stdout
     assert notes.read_text(encoding="utf-8") == "my notes\n" and (foreign / "a.jpg").exists()
-    forced = run_cli("build", "--raw", small_corpus, "--out", notes, "--card", card_file, "--no-cache", "--force")
+    forced = run_cli("build", "--raw", small_corpus, "--out", notes, "--card", card_file, "--no-changelog", "--no-cache", "--force")
     assert forced.returncode == 0, forced.stderr
     assert (notes / "SHA256SUMS").is_file()
     # A dataset folder the build wrote before is replaced without --force.
-    again = run_cli("build", "--raw", small_corpus, "--out", notes, "--card", card_file, "--no-cache")
+    again = run_cli("build", "--raw", small_corpus, "--out", notes, "--card", card_file, "--no-changelog", "--no-cache")
     assert again.returncode == 0, again.stderr
 
 

@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_cli
 
-from newsanno import checksums, history
+from newsanno.publish import checksums
+from newsanno.releases import history
 
 FIRST_RELEASE = "9296c4f0d571bba9d82f65eafc9e59a305ed8122"  # "Release v1.0.0" in this repository's history
 
@@ -119,3 +120,29 @@ def test_this_repositorys_first_release_loads_next_to_the_current_one(tmp_path: 
     new = load_dataset(str(ROOT / "dataset"), "mentions", split="train")
     assert old.num_rows == 179
     assert old.features == new.features
+
+
+def test_a_git_failure_is_not_read_as_a_missing_file(tmp_path: Path) -> None:
+    from newsanno.releases import revisions
+
+    repo = tmp_path / "repo"
+    repo.mkdir()
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    (repo / "pyproject.toml").write_text('[project]\nversion = "1.2.3"\n', encoding="utf-8")
+    subprocess.run(["git", "-C", str(repo), "add", "-A"], check=True)
+    subprocess.run(["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@t", "commit", "-qm", "one"], check=True)
+    assert revisions.show_optional(repo, "HEAD", "pyproject.toml") == b'[project]\nversion = "1.2.3"\n'
+    assert revisions.show_optional(repo, "HEAD", "absent.txt") is None  # really absent
+    assert revisions.show_optional(repo, "HEAD", "pyproject") is None  # a prefix is not the file
+    with pytest.raises(revisions.RevisionError):
+        revisions.show_optional(repo, "0" * 40, "pyproject.toml")  # an unknown commit is an error, not "absent"
+    with pytest.raises(history.HistoryError):
+        history._show(repo, "0" * 40, "pyproject.toml", version_only=True)
+    # A repository whose objects are gone: reading it fails loudly instead of finding no release files.
+    head = subprocess.run(["git", "-C", str(repo), "rev-parse", "HEAD"], capture_output=True, text=True, check=True).stdout.strip()
+    for obj in (repo / ".git" / "objects").rglob("*"):
+        if obj.is_file() and obj.parent.name != "info":
+            obj.chmod(0o644)
+            obj.unlink()
+    with pytest.raises(history.HistoryError):
+        history._sums_digest(repo, head)

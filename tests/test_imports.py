@@ -26,7 +26,7 @@ def _heavy_after(body: str) -> list[str]:
 
 def test_validate_and_lint_modules_do_not_import_datasets() -> None:
     loaded = _heavy_after(
-        "import newsanno.cli.validate, newsanno.cli.lint, newsanno.build.pipeline, newsanno.build.engines, newsanno.build"
+        "import newsanno.cli.validate, newsanno.cli.lint, newsanno.builder.pipeline, newsanno.builder.engines, newsanno.builder"
     )
     assert "datasets" not in loaded
     assert "pyarrow" not in loaded

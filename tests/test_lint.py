@@ -12,10 +12,10 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, SEED_ID, DocBuilder, find
 
-from newsanno import lint, schema
-from newsanno.lint import lint_document, quote_mark_pairs
+from newsanno import schema
 from newsanno.problems import Problem
-from newsanno.validate import load_document
+from newsanno.validate import lint, load_document
+from newsanno.validate.lint import lint_document, quote_mark_pairs
 
 SEED = ROOT / "raw" / SEED_ID
 SHOWN = "raw/fixture/annotations.json"

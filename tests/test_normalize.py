@@ -9,7 +9,7 @@ import unicodedata
 import pytest
 from conftest import ROOT, SEED_ID
 
-from newsanno.normalize import NormalizeError, normalize
+from newsanno.corpus.normalize import NormalizeError, normalize
 
 SEED = ROOT / "raw" / SEED_ID
 SEED_SHA256 = "74cee027ea00d987f32148df3305a2ee91281cd0d2e68fce37344c25d561b1bb"

@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import json
 import os
+import shlex
 import shutil
 import subprocess
 import sys
@@ -104,7 +105,11 @@ def this_checkout_on_path(tmp_path: Path, env: dict[str, str]) -> dict[str, str]
     shim = bin_dir / "newsanno"
     shim.write_text(f"#!{sys.executable}\nimport sys\nsys.path.insert(0, {str(ROOT)!r})\nfrom newsanno.cli import main\nsys.exit(main())\n")
     shim.chmod(0o755)
-    (bin_dir / "python").symlink_to(sys.executable)
+    # A wrapper, not a symbolic link: a virtualenv's python reached through a link elsewhere
+    # does not find its pyvenv.cfg and starts as the base interpreter, without the venv's packages.
+    python = bin_dir / "python"
+    python.write_text(f'#!/bin/sh\nexec {shlex.quote(sys.executable)} "$@"\n')
+    python.chmod(0o755)
     return {**env, "PATH": f"{bin_dir}{os.pathsep}{env['PATH']}"}
 
 

@@ -24,7 +24,7 @@ from conftest import FIXTURES, alpha, build, run_cli, write_document
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsanno.build.pipeline import process
+from newsanno.builder.pipeline import process
 from newsanno.validate import DEFAULT_LIMITS
 
 _COMMON = {"deadline": None, "suppress_health_check": [HealthCheck.too_slow, HealthCheck.data_too_large]}
@@ -136,10 +136,15 @@ def test_mutated_annotations_never_crash_and_accepted_ones_build(data: st.DataOb
 
         result = process(folder, DEFAULT_LIMITS, with_rows=True)  # must not raise
 
-        assert result.ok == (result.document is not None and not any(p.severity == "error" for p in result.problems))
         for problem in result.problems:
             assert problem.file and problem.message and problem.code, problem
+        # What the library refuses, the command refuses too, naming each error's rule; what it accepts passes.
+        checked = run_cli("validate", "--raw", root / "raw", "--no-cache")
+        assert checked.returncode == (0 if result.ok else 1), checked.stdout + checked.stderr
+        for code in {p.code for p in result.problems if p.severity == "error"}:
+            assert f"error [{code}]" in checked.stdout, (code, checked.stdout)
         if not result.ok:
+            assert result.problems, "a refused document says why"
             return
         card = root / "CARD.md"
         card.write_text("# Card\n", encoding="utf-8")

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import FIXTURES, ROOT, DocBuilder, dump, gamma, write_document
+from conftest import FIXTURES, ROOT, DocBuilder, dump, gamma, overlay_worktree, write_document
 
 
 def git(repo: Path, *args: str) -> str:
@@ -40,7 +40,7 @@ def rebuild(repo: Path) -> None:
 
 @pytest.fixture(scope="module")
 def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A clone of this checkout with the three fixture documents as its corpus, built and committed."""
+    """A clone of this checkout, its files those of the working tree, with the three fixture documents as its corpus, built and committed."""
     repo = tmp_path_factory.mktemp("base") / "repo"
     git(ROOT, "clone", "-q", str(ROOT), str(repo))
     git(repo, "config", "user.name", "Release Test")
@@ -50,6 +50,9 @@ def base(tmp_path_factory: pytest.TempPathFactory) -> Path:
     # ...and so may its commits ("Release vX.Y.Z"), CHANGELOG.md and pyproject.toml: a history of one
     # commit at version 0.0.0 records no release anywhere.
     git(repo, "checkout", "-q", "--orphan", "fixture")
+    # The clone runs its own package (``python -m newsanno`` inside it): make that package the
+    # working tree's, edits included, not the last commit's.
+    overlay_worktree(repo)
     pyproject = repo / "pyproject.toml"
     pyproject.write_text(re.sub(r'(?m)^version = ".*"$', 'version = "0.0.0"', pyproject.read_text(encoding="utf-8"), count=1))
     shutil.rmtree(repo / "raw")

@@ -18,7 +18,8 @@ import test_release
 from conftest import FIXTURES, ROOT, dump, run_cli, write_document
 from test_release import StandInHub, cli, git
 
-from newsanno import checksums, release
+from newsanno.publish import checksums
+from newsanno.releases import release
 
 base, clone = test_release.base, test_release.clone  # the fixtures: a built fixture corpus, a fresh clone of it
 
@@ -193,3 +194,32 @@ def test_verify_a_release_from_git_objects(small_repo: Path) -> None:
     bad = run_cli("verify", "v1.1.0", "--repo", small_repo)
     assert bad.returncode == 1 and "v1.1.0: the written folder does not match its SHA256SUMS" in bad.stderr
     assert run_cli("verify", "v1.0.1", "--repo", small_repo).returncode == 2
+
+
+def test_a_bug_in_a_step_is_undone_and_surfaces_as_a_bug_not_a_refusal(clone: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # A deliberately broken step (a TypeError is a bug of ours, not a refusal of the user's input).
+    def broken_rebuild(repo: Path, version: str, changelog: str) -> None:
+        raise TypeError("deliberately broken rebuild")
+
+    monkeypatch.setattr(release, "_rebuild", broken_rebuild)
+    before = state(clone)
+    with pytest.raises(TypeError, match="deliberately broken"):
+        release.make_release(clone, "1.0.0", date="2026-01-01")
+    assert state(clone) == before  # undone all the same
+    result = run_cli("release", "1.0.0", "--date", "2026-01-01", "--repo", clone)
+    assert result.returncode == 3, result.stderr
+    assert "internal error: TypeError: deliberately broken rebuild" in result.stderr and "refused" not in result.stderr
+    assert state(clone) == before
+
+
+def test_a_refusal_keeps_its_traceback_under_newsanno_debug(clone: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    hook = clone / ".git" / "hooks" / "pre-commit"
+    hook.write_text("#!/bin/sh\necho 'pre-commit: rejected' >&2\nexit 1\n", encoding="utf-8")
+    hook.chmod(0o755)
+    quiet = run_cli("release", "1.0.0", "--date", "2026-01-01", "--repo", clone)
+    assert quiet.returncode == 1 and "Traceback" not in quiet.stderr
+    monkeypatch.setenv("NEWSANNO_DEBUG", "1")
+    loud = run_cli("release", "1.0.0", "--date", "2026-01-01", "--repo", clone)
+    assert loud.returncode == 1 and "refused" in loud.stderr
+    # The chain down to the failing git command, not only the one-line message.
+    assert "Traceback" in loud.stderr and "RevisionError" in loud.stderr and "_local_steps" in loud.stderr

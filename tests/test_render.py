@@ -12,7 +12,7 @@ import pytest
 from conftest import ROOT, DocBuilder, alpha, dump, write_document
 
 from newsanno.cli import main
-from newsanno.render import render_diff, render_document
+from newsanno.review.render import render_diff, render_document
 from newsanno.validate import DEFAULT_LIMITS, load_document
 
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
@@ -79,12 +79,23 @@ def test_nested_spans_cover_the_text_exactly(tmp_path: Path) -> None:
     # Side panel links resolve to anchors in the text.
     links = {a["href"][1:] for t, a in parsed.tags if t == "a" and (a.get("href") or "").startswith("#")}
     assert links and links <= set(anchors)
-    # The text is all there, in order, once.
+    # The text is all there, in order, once (a repeated or reordered segment breaks the one match).
     page_text = "".join(parsed.text)
-    assert doc.text.strip() in page_text
+    assert page_text.count(doc.text.strip()) == 1
     # Side panel counts are the fixture's: Maria Lopez has 3 mentions.
     rows = {a["data-entity-row"] for _, a in parsed.tags if "data-entity-row" in a}
     assert rows == {e["id"] for e in ann["entities"]}
+    counts: dict[str, str] = {}
+    row = None
+    for tag, attrs in parsed.tags:
+        if "data-entity-row" in attrs:
+            row = attrs["data-entity-row"]
+        elif tag == "strong" and "data-count" in attrs and row is not None:
+            counts[row] = attrs["data-count"] or ""
+            row = None
+    maria = next(e["id"] for e in ann["entities"] if e["name"] == "Maria Lopez")
+    assert counts[maria] == "3"
+    assert counts == {e["id"]: str(sum(m["entity_id"] == e["id"] for m in ann["mentions"])) for e in ann["entities"]}
 
 
 def test_no_network_references(tmp_path: Path) -> None:
@@ -180,6 +191,8 @@ def test_committed_review_page_is_current(tmp_path: Path, capsys: pytest.Capture
     out = tmp_path / "review"
     assert main(["render", "--raw", str(ROOT / "raw"), "--out", str(out)]) == 0
     committed = ROOT / "docs" / "review"
+    # The same pages, no stale extra one (a document removed from raw/ leaves no page behind).
+    assert sorted(p.name for p in committed.iterdir()) == sorted(p.name for p in out.iterdir()), "run: newsanno render"
     for page in out.iterdir():
         assert (committed / page.name).read_text(encoding="utf-8") == page.read_text(encoding="utf-8"), (
             f"run: newsanno render ({page.name} stale)"

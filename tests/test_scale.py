@@ -192,9 +192,9 @@ def test_progress_bar_only_on_a_terminal(synth: Path, tmp_path: Path) -> None:
 def test_parallel_build_progress_counts_every_document(synth: Path, tmp_path: Path) -> None:
     """Pool workers report each document to the parent, which passes the counts to the progress bar."""
     from newsanno import corpus
-    from newsanno.build import shards
-    from newsanno.build.engines import RunOptions, built
-    from newsanno.build.pipeline import tasks
+    from newsanno.builder import shards
+    from newsanno.builder.engines import RunOptions, built
+    from newsanno.builder.pipeline import tasks
     from newsanno.validate import DEFAULT_LIMITS
 
     folders, problems = corpus.discover(synth)
@@ -212,8 +212,8 @@ def test_row_groups_do_not_depend_on_how_rows_arrive(tmp_path: Path) -> None:
     """The writer converts each batch to Arrow at once; the bytes must not depend on the batching."""
     import pyarrow.parquet as pq
 
-    from newsanno.build.parquet import ROW_GROUP_ROWS, ShardWriter
-    from newsanno.features import features
+    from newsanno.builder.parquet import ROW_GROUP_ROWS, ShardWriter
+    from newsanno.rows.configs import features
 
     n = 2 * ROW_GROUP_ROWS + 123
     rows = [
@@ -241,8 +241,8 @@ def test_a_shard_task_writes_its_files_and_sends_back_only_counts(reference: Pat
     """What crosses a process boundary is problems and counts, never documents or rows."""
     import pickle
 
-    from newsanno.build import shards
-    from newsanno.build.pipeline import build_shard, tasks
+    from newsanno.builder import shards
+    from newsanno.builder.pipeline import build_shard, tasks
 
     plan = shards.plan(sorted(synth.iterdir()), 2)
     task = next(t for t in tasks(plan, 2) if t.shard is not None and t.shard.split == "train" and len(t.folders) == 2)

@@ -8,7 +8,8 @@ import jsonschema
 from conftest import ROOT
 
 from newsanno import schema
-from newsanno.features import NER_TAGS, features
+from newsanno.rows.configs import features
+from newsanno.rows.features import NER_TAGS
 
 
 def raw_schema(name: str) -> dict:

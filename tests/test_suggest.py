@@ -9,7 +9,8 @@ from typing import Any
 
 from conftest import DocBuilder, run_cli, write_document
 
-from newsanno import accept, schema, suggest
+from newsanno import schema
+from newsanno.contribute import accept, suggest
 from newsanno.model import Annotations
 
 DELTA_TEXT = (

@@ -8,7 +8,7 @@ from collections import Counter
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsanno.tally import Tally
+from newsanno.publish.tally import Tally
 
 # Names with the characters that could break a run file: tabs, line breaks, quotes, non-ASCII.
 NAMES = st.lists(st.sampled_from(["Ana", "Ana ", "B\tC", "line\nbreak", 'quo"te', "Zoë", "\\", "", "ana", "Émile"]), max_size=60)

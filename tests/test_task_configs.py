@@ -16,7 +16,8 @@ import pyarrow.parquet as pq
 import pytest
 from conftest import ROOT, alpha, build, dump, run_cli, write_document
 
-from newsanno import configs, schema
+from newsanno import schema
+from newsanno.rows import configs
 from newsanno.tokens import tokenize
 from newsanno.validate import load_document
 

@@ -2,8 +2,9 @@
 
 Each subcommand lives in its own module with a ``register(subparsers)`` function that adds
 its parser and sets ``run``; ``run`` calls the library (the build itself is
-:mod:`newsanno.build`), hands the result to :mod:`~newsanno.cli.report` and returns the exit
-code.  Exit codes: 0 success, 1 invalid input or failed check, 2 usage error, 3 internal error.
+:mod:`newsanno.builder`), hands the result to :mod:`~newsanno.cli.report` and returns the exit
+code.  Exit codes: 0 success, 1 invalid input or failed check, 2 usage error, 3 internal error,
+141 (128 + SIGPIPE, as a shell reports it) when the reader of the output went away.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import os
 import sys
 import traceback
 from collections.abc import Sequence
+from pathlib import Path
 
 # Each subcommand is the module newsanno.cli.<name>; only the one being run is imported, since
 # the stages pull in heavy libraries (spaCy, datasets, matplotlib) that other commands don't need.
@@ -42,6 +44,27 @@ SUBCOMMANDS: dict[str, str] = {
 MODULES: dict[str, str] = {"import": "importer", "export": "exporter", "fix-offsets": "fix_offsets"}
 
 EXIT_OK, EXIT_INVALID, EXIT_USAGE, EXIT_INTERNAL = 0, 1, 2, 3
+# A closed output pipe: whatever the command found, its report did not reach anyone, so this is
+# never success (``newsanno validate | head`` under ``set -o pipefail`` must not pass).
+EXIT_BROKEN_PIPE = 128 + 13
+
+
+def debug_trace(exc: BaseException) -> None:
+    """Under NEWSANNO_DEBUG, print the traceback of a refusal (and of what caused it) before its one-line message."""
+    if os.environ.get("NEWSANNO_DEBUG"):
+        traceback.print_exception(exc, file=sys.stderr)
+
+
+def add_repo_option(p: argparse.ArgumentParser, help: str) -> None:
+    """``--repo``: a git checkout that must exist (a usage error naming it otherwise, not a crash)."""
+    p.add_argument("--repo", type=_existing_folder, default=Path("."), help=f"{help} (default: .)")
+
+
+def _existing_folder(value: str) -> Path:
+    path = Path(value)
+    if not path.is_dir():
+        raise argparse.ArgumentTypeError(f"{value}: no such folder")
+    return path
 
 
 def parser(command: str | None = None) -> argparse.ArgumentParser:
@@ -71,16 +94,24 @@ def main(argv: Sequence[str] | None = None) -> int:
         # Inside the try: building the parser imports the command's module, and a broken
         # installation (a missing dependency) must give one line, not a traceback.
         args = parser(_command(argv)).parse_args(argv)
-        return int(args.run(args))
+        code = int(args.run(args))
+        sys.stdout.flush()  # inside the try: a reader gone before the last write is reported here
+        return code
     except KeyboardInterrupt:
         print("newsanno: interrupted", file=sys.stderr)
         return 130
     except BrokenPipeError:
-        return EXIT_OK
+        # Point stdout at devnull so the interpreter's final flush does not raise a second time.
+        try:
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            os.close(devnull)
+        except (OSError, ValueError):  # stdout is not a file (captured in-process)
+            pass
+        return EXIT_BROKEN_PIPE
     except Exception as exc:
         # Bad input is reported as problems long before this point; reaching here is a bug.
-        if os.environ.get("NEWSANNO_DEBUG"):
-            traceback.print_exc()
+        debug_trace(exc)
         print(f"newsanno: internal error: {type(exc).__name__}: {exc} (set NEWSANNO_DEBUG=1 for a traceback)", file=sys.stderr)
         return EXIT_INTERNAL
 

@@ -13,10 +13,11 @@ import sys
 import tempfile
 from pathlib import Path
 
-from newsanno import accept, corpus, jsonio, schema
+from newsanno import corpus, jsonio, schema
 from newsanno.atomic import write_atomic
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
 from newsanno.cli.suggest import load_valid
+from newsanno.contribute import accept
 from newsanno.problems import has_errors
 from newsanno.validate import load_document
 

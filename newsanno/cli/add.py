@@ -7,9 +7,10 @@ import datetime as dt
 import sys
 from pathlib import Path
 
-from newsanno import corpus, profiles, schema
-from newsanno.add import add_document
+from newsanno import corpus, schema
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
+from newsanno.contribute.add import add_document
+from newsanno.corpus import profiles
 from newsanno.validate import DEFAULT_MAX_FILE_BYTES
 
 

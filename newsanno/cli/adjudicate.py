@@ -13,13 +13,14 @@ import datetime
 import sys
 from pathlib import Path
 
-from newsanno import adjudicate, corpus, jsonio, schema
-from newsanno.annotators import ADJUDICATION_SCHEMA, read_json
+from newsanno import corpus, jsonio, schema
 from newsanno.atomic import write_atomic
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
 from newsanno.cli.common import limits_from
 from newsanno.problems import Problem, has_errors
+from newsanno.review import adjudicate, adjudication_merge
 from newsanno.validate import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, annotation_problems, decode_text, read_bytes, schema_problems
+from newsanno.validate.annotators import ADJUDICATION_SCHEMA, read_json
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -90,7 +91,7 @@ def run(args: argparse.Namespace) -> int:
     if still_open:
         print(f"newsanno adjudicate: {len(still_open)} of {len(record['items'])} items open; decide them in {args.record}", file=sys.stderr)
         return EXIT_INVALID
-    merged, lines = adjudicate.merge(a, b, record, str(args.record))
+    merged, lines = adjudication_merge.merge(a, b, record, str(args.record))
     shown = str(args.out or "merged annotation")
     problems = [] if merged is None else _check_merged(merged, args, shown)
     for line in lines:

@@ -7,10 +7,10 @@ import json
 import sys
 from pathlib import Path
 
-from newsanno import agreement
-from newsanno.agreement_files import read_pair
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
 from newsanno.cli.common import add_limit_options, limits_from
+from newsanno.review import agreement
+from newsanno.review.agreement_files import read_pair
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -7,9 +7,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newsanno.build import BuildOptions, build_dataset, check_dataset
-from newsanno.build.engines import ENGINES
-from newsanno.build.shards import DEFAULT_MAX_DOCS_PER_SHARD
+from newsanno.builder import BuildOptions, build_dataset, check_dataset
+from newsanno.builder.engines import ENGINES
+from newsanno.builder.shards import DEFAULT_MAX_DOCS_PER_SHARD
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
 from newsanno.cli.common import add_corpus_options, positive, progress, run_options
 
@@ -19,8 +19,16 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     add_corpus_options(p)
     p.add_argument("--out", type=Path, default=Path("dataset"), help="output dataset folder (default: dataset/)")
     p.add_argument("--card", type=Path, default=Path("CARD.md"), help="human-written part of the dataset card (default: CARD.md)")
-    p.add_argument(
+    dating = p.add_mutually_exclusive_group()
+    dating.add_argument(
         "--changelog", type=Path, default=Path("CHANGELOG.md"), help="release history; dates croissant.json (default: CHANGELOG.md)"
+    )
+    dating.add_argument(
+        "--no-changelog",
+        dest="changelog",
+        action="store_const",
+        const=None,
+        help="build without a release history (croissant.json then has no datePublished)",
     )
     p.add_argument("--strict", action="store_true", help="treat lint findings as errors")
     p.add_argument("--force", action="store_true", help="replace an existing --out that is not a dataset folder (a file, a foreign folder)")
@@ -48,6 +56,11 @@ def run(args: argparse.Namespace) -> int:
     if not args.card.is_file():
         print(f"newsanno build: card prose {args.card} not found (give --card PATH)", file=sys.stderr)
         return EXIT_USAGE
+    if args.changelog is not None and not args.changelog.is_file():
+        # Read as empty, a missing history would silently drop datePublished and make the output
+        # depend on the directory the command happens to run in.
+        print(f"newsanno build: changelog {args.changelog} not found (give --changelog PATH, or --no-changelog)", file=sys.stderr)
+        return EXIT_USAGE
     if args.engine == "dask" and not args.scheduler:
         print("newsanno build: --engine dask needs --scheduler ADDRESS", file=sys.stderr)
         return EXIT_USAGE
@@ -56,7 +69,7 @@ def run(args: argparse.Namespace) -> int:
 
 def _inputs(args: argparse.Namespace) -> dict[str, Any]:
     """The keyword arguments of build_dataset/check_dataset that the command line gives."""
-    changelog = args.changelog.read_text(encoding="utf-8") if args.changelog.is_file() else ""
+    changelog = "" if args.changelog is None else args.changelog.read_text(encoding="utf-8")
     options = BuildOptions(run=run_options(args), max_docs_per_shard=args.max_docs_per_shard, strict=args.strict, force=args.force)
     return {"card": args.card.read_text(encoding="utf-8"), "changelog": changelog, "options": options}
 

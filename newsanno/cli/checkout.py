@@ -6,15 +6,15 @@ import argparse
 import sys
 from pathlib import Path
 
-from newsanno import history
-from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS
+from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, add_repo_option
+from newsanno.releases import history
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("checkout", help=SUBCOMMANDS["checkout"], description=__doc__)
     p.add_argument("version", metavar="VERSION", help="a release, X.Y.Z or vX.Y.Z (see: newsanno versions)")
     p.add_argument("dest", type=Path, metavar="DIR", help="a new (or empty) folder to write the dataset into")
-    p.add_argument("--repo", type=Path, default=Path("."), help="the git checkout (default: .)")
+    add_repo_option(p, "the git checkout")
     p.set_defaults(run=run)
 
 

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from tqdm import tqdm
 
-from newsanno.build.engines import RunOptions, check_corpus
+from newsanno.builder.engines import RunOptions, check_corpus
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, report
 from newsanno.problems import Problem, has_errors
 from newsanno.tokencache import DEFAULT_CACHE_DIR

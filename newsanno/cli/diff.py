@@ -9,18 +9,17 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
-from newsanno import diff as semantic
-from newsanno import history, revisions
-from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
+from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, add_repo_option, report
+from newsanno.releases import diff as semantic
+from newsanno.releases import history, revisions
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("diff", help=SUBCOMMANDS["diff"], description=__doc__)
     p.add_argument("old", metavar="REV_A", help="a release vX.Y.Z, a git revision (tag, commit) or WORKTREE")
     p.add_argument("new", metavar="REV_B", help="a release vX.Y.Z, a git revision (tag, commit) or WORKTREE")
-    p.add_argument("--repo", type=Path, default=Path("."), help="git checkout (default: .)")
+    add_repo_option(p, "git checkout")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.set_defaults(run=run)
 

@@ -1,7 +1,7 @@
 """``newsanno export FORMAT``: write validated documents as brat, a Label Studio project, spaCy DocBin or CoNLL BIO text.
 
 Only valid documents are exported: any problem is reported and nothing is written.  The
-work is :func:`newsanno.export.export_documents`; this module parses and reports.
+work is :func:`newsanno.convert.export.export_documents`; this module parses and reports.
 """
 
 from __future__ import annotations
@@ -37,7 +37,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from newsanno.export import export_documents
+    from newsanno.convert.export import export_documents
 
     if (refused := require_raw("export", args.raw)) is not None:
         return refused

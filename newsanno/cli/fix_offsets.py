@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from newsanno import corpus, fixoffsets
+from newsanno import corpus
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
 from newsanno.cli.common import add_limit_options, limits_from, non_negative
+from newsanno.contribute import fixoffsets
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

@@ -6,8 +6,8 @@ import argparse
 import sys
 from pathlib import Path
 
-from newsanno import formatting
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
+from newsanno.contribute import formatting
 
 # What is printed for each outcome (a canonical file is passed over in silence).
 MESSAGES = {

@@ -1,7 +1,7 @@
 """``newsanno import FORMAT``: convert annotations from brat or Label Studio into annotations.json.
 
-This module parses the command line, calls :func:`newsanno.importing.import_brat` or
-:func:`newsanno.importing.import_labelstudio` (which validate, refuse and write), and reports.
+This module parses the command line, calls :func:`newsanno.convert.importing.import_brat` or
+:func:`newsanno.convert.importing.import_labelstudio` (which validate, refuse and write), and reports.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from pathlib import Path
 
 from newsanno.cli import SUBCOMMANDS, report
 from newsanno.cli.common import finish, require_raw
-from newsanno.importing import Imported, import_brat, import_labelstudio
+from newsanno.convert.importing import Imported, import_brat, import_labelstudio
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

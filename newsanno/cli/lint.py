@@ -10,8 +10,8 @@ import argparse
 
 from newsanno.cli import SUBCOMMANDS
 from newsanno.cli.common import add_check_options, run_check
-from newsanno.lint import LINT_PREFIX
 from newsanno.problems import Problem, promote
+from newsanno.validate.lint import LINT_PREFIX
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]

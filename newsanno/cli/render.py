@@ -1,6 +1,6 @@
 """``newsanno render``: write self-contained HTML review pages of documents (and an index).
 
-The work is :func:`newsanno.review.render_pages`; this module parses and reports.
+The work is :func:`newsanno.review.pages.render_pages`; this module parses and reports.
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 
 
 def run(args: argparse.Namespace) -> int:
-    from newsanno.review import render_pages
+    from newsanno.review.pages import render_pages
 
     if (refused := require_raw("render", args.raw)) is not None:
         return refused

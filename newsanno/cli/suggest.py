@@ -1,7 +1,7 @@
 """``newsanno suggest DOC_ID``: write raw/<id>/suggestions.json, proposals for a person to review.
 
 Names already annotated elsewhere in the corpus, quotation marks with a cue, and number and
-date patterns (see :mod:`newsanno.suggest`).  Nothing goes into annotations.json: ``newsanno
+date patterns (see :mod:`newsanno.contribute.suggest`).  Nothing goes into annotations.json: ``newsanno
 render`` shows the suggestions in their own style and ``newsanno accept`` takes the reviewed ones.
 A document that does not validate gets one located line, exit 1, and nothing is written.
 """
@@ -12,10 +12,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from newsanno import corpus, suggest
-from newsanno.accept import SUGGESTIONS_FILE, dumps
+from newsanno import corpus
 from newsanno.atomic import write_atomic
 from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, report
+from newsanno.contribute import suggest
+from newsanno.contribute.accept import SUGGESTIONS_FILE, dumps
 from newsanno.model import Annotations, Document
 from newsanno.problems import has_errors
 from newsanno.validate import load_document

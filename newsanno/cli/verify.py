@@ -12,8 +12,9 @@ import sys
 import tempfile
 from pathlib import Path
 
-from newsanno import checksums, history
-from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS
+from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, add_repo_option
+from newsanno.publish import checksums
+from newsanno.releases import history
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,7 +27,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
         metavar="DIR",
         help="dataset folder or a release vX.Y.Z (default: dataset/)",
     )
-    p.add_argument("--repo", type=Path, default=Path("."), help="the git checkout a release is read from (default: .)")
+    add_repo_option(p, "the git checkout a release is read from")
     p.set_defaults(run=run)
 
 

@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from pathlib import Path
 
-from newsanno import history
-from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS
+from newsanno.cli import EXIT_INVALID, EXIT_OK, SUBCOMMANDS, add_repo_option
+from newsanno.releases import history
 
 
 def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("versions", help=SUBCOMMANDS["versions"], description=__doc__)
-    p.add_argument("--repo", type=Path, default=Path("."), help="the git checkout (default: .)")
+    add_repo_option(p, "the git checkout")
     p.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     p.set_defaults(run=run)
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from newsanno.features import NER_TAGS
+from newsanno.rows.features import NER_TAGS
 
 DOCSTART = "-DOCSTART- O"
 

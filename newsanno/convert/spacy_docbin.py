@@ -14,7 +14,7 @@ from typing import Any
 import spacy
 from spacy.tokens import Doc, DocBin
 
-from newsanno.features import NER_TAGS
+from newsanno.rows.features import NER_TAGS
 
 
 def ner_doc(vocab: Any, rows: list[dict[str, Any]]) -> Doc:

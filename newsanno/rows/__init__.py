@@ -4,8 +4,8 @@ Each builder is a pure function of the document (and, for ``ner``, its tokenizat
 the sentence-level task configs live in the submodules (``coref``, ``claim_sentences``,
 ``attribution``), with the token alignment they share in ``align``;
 rows come out in the published sort order: (start, end, id) within a document, and
-sentence order for ``ner``.  The table in :mod:`newsanno.configs` says which builder makes
-which config; :func:`newsanno.configs.build_rows` runs them all.
+sentence order for ``ner``.  The table in :mod:`newsanno.rows.configs` says which builder makes
+which config; :func:`newsanno.rows.configs.build_rows` runs them all.
 """
 
 from __future__ import annotations

@@ -17,8 +17,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
-from newsanno import corpus, profiles
-from newsanno.normalize import Normalized, NormalizeError, normalize
+from newsanno import corpus
+from newsanno.corpus import profiles
+from newsanno.corpus.normalize import Normalized, NormalizeError, normalize
 from newsanno.problems import Problem
 from newsanno.validate.reading import line_col
 

@@ -1,0 +1,157 @@
+"""suggestions.json as a file: its schema check, and moving reviewed suggestions into annotations.
+
+:func:`accept` is pure: it takes the gold annotations and the suggestions and returns both
+updated.  An accepted mention gets the next free ``M`` id and the entity it was suggested with:
+the document's entity of the same name and type if there is one, else a new one with the next
+free ``E`` id (name, type and Wikidata id as suggested).  An accepted quote gets the next free
+``Q`` id and brings its suggested speaker mention along, so its speaker ids point into gold.
+"""
+
+from __future__ import annotations
+
+import copy
+import functools
+import json
+import re
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import jsonschema
+import referencing
+
+from newsanno import corpus, schema
+from newsanno.contribute.suggest import SUGGESTIONS
+from newsanno.model import Document
+from newsanno.problems import Problem
+from newsanno.validate import DEFAULT_LIMITS, Limits, read_json_file
+
+SUGGESTIONS_FILE = "suggestions.json"
+
+
+@functools.cache
+def validator() -> jsonschema.Draft202012Validator:
+    """The validator of ``schema/suggestions.schema.json``, whose items refer into the annotations schema."""
+    annotations = schema.load(schema.ANNOTATIONS)
+    registry: referencing.Registry[Any] = referencing.Registry().with_resource(
+        annotations["$id"], referencing.Resource.from_contents(annotations)
+    )
+    return jsonschema.Draft202012Validator(schema.load(SUGGESTIONS), registry=registry)
+
+
+def dumps(value: dict[str, Any]) -> bytes:
+    """The bytes of a suggestions file: two-space indented JSON in the order the items were made, LF-terminated."""
+    return (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+def problems(value: Any, text: str, doc_id: str, shown: str) -> list[Problem]:
+    """Schema violations of a suggestions file, and items whose text is not ``text[start:end]``."""
+    found = [
+        Problem(shown, error.message, "suggestions.schema", pointer="/" + "/".join(str(p) for p in error.absolute_path))
+        for error in validator().iter_errors(value)
+    ]
+    if found:
+        return found
+    if value["document_id"] != doc_id:
+        found.append(Problem(shown, f"document_id is {value['document_id']!r}, expected {doc_id!r}", "suggestions.document_id"))
+    for layer in ("mentions", "quotes"):
+        for i, item in enumerate(value[layer]):
+            if text[item["start"] : item["end"]] != item["text"]:
+                found.append(
+                    Problem(
+                        shown,
+                        f"`text` {item['text']!r} is not text.txt[{item['start']}:{item['end']}]",
+                        "suggestions.span",
+                        f"/{layer}/{i}",
+                    )
+                )
+    return found
+
+
+def read_suggestions(doc: Document, folder: Path, limits: Limits = DEFAULT_LIMITS) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """The checked suggestions.json of the validated ``doc`` in ``folder``: (None, []) when there is none."""
+    path = folder / SUGGESTIONS_FILE
+    if not path.exists() and not path.is_symlink():
+        return None, []
+    shown = corpus.display(path)
+    value, _data, found = read_json_file(path, shown, limits)
+    if value is None:
+        return None, found
+    found = problems(value, doc.text, doc.id, shown)
+    return (None if found else value), found
+
+
+def _next_id(prefix: str, used: Iterable[str]) -> str:
+    numbers = [int(m.group(1)) for u in used if (m := re.fullmatch(rf"{prefix}(\d+)", u))]
+    return f"{prefix}{max(numbers, default=0) + 1}"
+
+
+class _Merger:
+    """Moves suggested items into a copy of the gold annotations, renumbering ids."""
+
+    def __init__(self, gold: dict[str, Any], sugg: dict[str, Any]) -> None:
+        self.gold = copy.deepcopy(gold)
+        self.sugg = sugg
+        self.entities = {e["id"]: e for e in sugg["entities"]}
+        self.mentions = {m["id"]: m for m in sugg["mentions"]}
+        self.mention_ids: dict[str, str] = {}  # suggested mention id -> gold id
+
+    def _entity(self, sid: str) -> str:
+        want = self.entities[sid]
+        for e in self.gold["entities"]:
+            if (e["name"], e["type"]) == (want["name"], want["type"]):
+                return str(e["id"])
+        eid = _next_id("E", (e["id"] for e in self.gold["entities"]))
+        self.gold["entities"].append({**want, "id": eid})
+        return eid
+
+    def mention(self, sid: str) -> str:
+        if sid not in self.mention_ids:
+            item = self.mentions[sid]
+            mid = _next_id("M", (m["id"] for m in self.gold["mentions"]))
+            self.gold["mentions"].append({**item, "id": mid, "entity_id": self._entity(item["entity_id"])})
+            self.mention_ids[sid] = mid
+        return self.mention_ids[sid]
+
+    def quote(self, item: dict[str, Any]) -> None:
+        qid = _next_id("Q", (q["id"] for q in self.gold["quotes"]))
+        speaker = item["speaker_mention_id"]
+        new = {**item, "id": qid}
+        if speaker is not None:
+            new["speaker_mention_id"] = self.mention(speaker)
+            new["speaker_entity_id"] = next(m["entity_id"] for m in self.gold["mentions"] if m["id"] == new["speaker_mention_id"])
+        self.gold["quotes"].append(new)
+
+
+def accept(gold: dict[str, Any], sugg: dict[str, Any], ids: list[str] | None) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
+    """Gold with the suggestions ``ids`` (all when None) added, the suggestions left, and the ids taken.
+
+    Raises KeyError naming an id that is not a suggested mention or quote.
+    """
+    known = [m["id"] for m in sugg["mentions"]] + [q["id"] for q in sugg["quotes"]]
+    wanted = known if ids is None else ids
+    for ident in wanted:
+        if ident not in known:
+            raise KeyError(ident)
+    merger = _Merger(gold, sugg)
+    for m in sugg["mentions"]:
+        if m["id"] in wanted:
+            merger.mention(m["id"])
+    for q in sugg["quotes"]:
+        if q["id"] in wanted:
+            merger.quote(q)
+    taken = set(wanted) | set(merger.mention_ids)
+    left = {
+        "document_id": sugg["document_id"],
+        "entities": [],
+        "mentions": [m for m in sugg["mentions"] if m["id"] not in taken],
+        "quotes": [dict(q) for q in sugg["quotes"] if q["id"] not in taken],
+        "reasons": {k: v for k, v in sugg["reasons"].items() if k not in taken},
+    }
+    used = {m["entity_id"] for m in left["mentions"]}
+    left["entities"] = [e for e in sugg["entities"] if e["id"] in used]
+    # A quote left behind whose speaker was accepted keeps pointing at a suggestion no longer there.
+    for q in left["quotes"]:
+        if q["speaker_mention_id"] in merger.mention_ids:
+            q["speaker_mention_id"] = q["speaker_entity_id"] = None
+    return merger.gold, left, sorted(taken, key=known.index)
