@@ -26,7 +26,7 @@ from typing import Any
 
 from newsanno import corpus, jsonio, schema
 from newsanno.atomic import write_atomic
-from newsanno.build import pipeline
+from newsanno.builder import pipeline
 from newsanno.problems import Problem, has_errors
 from newsanno.validate import decode_text, parse_json
 
