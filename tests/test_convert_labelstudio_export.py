@@ -111,3 +111,15 @@ def test_a_link_lost_with_its_deleted_target_is_named() -> None:
         ("labelstudio.link_lost", "Q1", "quote Q1's speaker M1 was deleted, and the link with it: Q1 now has no speaker"),
         ("labelstudio.link_lost", "C1", "claim C1's claimant M1 was deleted, and the link with it: C1 now has no claimant"),
     ]
+
+
+def test_a_coref_relation_joining_two_entities_merges_them_and_says_so() -> None:
+    b = alpha()
+    task, _ = export_task(b.annotations(), b.text, default_config())
+    # An annotator draws a coref arrow from "Monday" (E3) to "2025" (E6), both DATE.
+    task["annotations"][0]["result"].append({"type": "relation", "from_id": "M4", "to_id": "M8", "direction": "right", "labels": ["coref"]})
+    back, problems = labelstudio.import_task(_through_json(task), default_config(), b.doc_id, "e#0")
+    assert back is not None
+    assert {m["id"]: m["entity_id"] for m in back["mentions"]}["M8"] == "E3"
+    assert "E6" not in {e["id"] for e in back["entities"]}
+    assert [(p.code, p.annotation_id, p.severity) for p in problems] == [("labelstudio.entity_merged", "E6", "warning")]

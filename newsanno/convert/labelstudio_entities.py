@@ -82,6 +82,7 @@ def resolve_entities(record: Record, known: list[EntityNote], exported: dict[str
             value.setdefault(note.mention, note.entity["id"])
     problems: list[Problem] = []
     chosen: dict[str, list[Span]] = {}
+    merged: set[str] = set()
     new: list[list[Span]] = []
     order = [note.entity["id"] for note in known]
     for members in _groups(mentions, value, record.coref):
@@ -90,6 +91,7 @@ def resolve_entities(record: Record, known: list[EntityNote], exported: dict[str
             new.append(members)
             continue
         chosen[named[0]] = members
+        merged.update(named[1:])
         for other in named[1:]:
             message = f"entity {other} is joined to {named[0]} by a coref relation: its mentions are now {named[0]}'s"
             problems.append(Problem(shown, message, "labelstudio.entity_merged", annotation_id=other, severity="warning"))
@@ -101,7 +103,7 @@ def resolve_entities(record: Record, known: list[EntityNote], exported: dict[str
             notes.append(EntityNote(entity, chosen[entity["id"]][0].key))
         elif note.mention is None and entity["id"] not in exported.values():
             notes.append(EntityNote(entity, None))  # it had no mention when exported: kept as it was
-        else:
+        elif entity["id"] not in merged:
             message = f"entity {entity['id']} ({entity['name']!r}) is removed: all its mentions were deleted"
             problems.append(Problem(shown, message, "labelstudio.entity_removed", annotation_id=entity["id"], severity="warning"))
     taken = set(ids)
