@@ -4,7 +4,8 @@ Label Studio pins its own dependencies (Django, pydantic, ...) that clash with o
 a virtualenv of its own under the user's cache folder, keyed by version, made once
 (:func:`install`; ``.ci/run`` calls ``python tests/labelstudio_live.py install`` so CI never
 skips).  :class:`LabelStudio` starts it with SQLite in a throwaway data folder, a throwaway user
-and API token, and talks to its REST API with the standard library only.  :class:`Browser` drives
+and API token, and talks to its REST API with the standard library only.  The database of its first start is kept
+(:func:`template`), so later starts skip the migrations.  :class:`Browser` drives
 headless Chromium through the DevTools protocol (a minimal WebSocket client, standard library
 only) to log in, open the labeling page, read its DOM and take a screenshot.
 """
@@ -17,6 +18,7 @@ import json
 import os
 import shutil
 import socket
+import sqlite3
 import struct
 import subprocess
 import sys
@@ -44,6 +46,12 @@ def home() -> Path:
     """The virtualenv folder of the pinned Label Studio (under the user's cache folder)."""
     cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
     return cache / "newsanno" / f"label-studio-{VERSION}"
+
+
+def template() -> Path:
+    """A database Label Studio migrated and saved right after its first start (user, no projects):
+    later starts copy it and skip the minute of migrations."""
+    return home() / "migrated.sqlite3"
 
 
 def executable() -> Path:
@@ -80,6 +88,11 @@ class LabelStudio:
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.log = log
+        data_dir.mkdir(parents=True, exist_ok=True)
+        self.database = data_dir / "label_studio.sqlite3"
+        self.from_template = template().is_file()
+        if self.from_template:
+            shutil.copyfile(template(), self.database)
         env = dict(os.environ, **QUIET, LABEL_STUDIO_BASE_DATA_DIR=str(data_dir))
         args = [str(executable()), "start", "--no-browser", "--internal-host", "127.0.0.1", "--port", str(self.port)]
         args += [
@@ -107,11 +120,20 @@ class LabelStudio:
                 with urllib.request.urlopen(self.url + "/health", timeout=5) as r:
                     if r.status == 200:
                         self.startup_seconds = time.monotonic() - self.started
+                        self._save_template()
                         return
             except OSError:
                 time.sleep(1)
         tail = self.log.read_text(encoding="utf-8", errors="replace")[-2000:]
         raise RuntimeError(f"Label Studio did not answer /health on {self.url}:\n{tail}")
+
+    def _save_template(self) -> None:
+        if self.from_template or template().is_file():
+            return
+        partial = template().with_suffix(".partial")
+        with sqlite3.connect(self.database) as source, sqlite3.connect(partial) as copy:
+            source.backup(copy)  # a consistent copy of a database in use
+        os.replace(partial, template())
 
     def stop(self) -> None:
         if self.process.poll() is None:
