@@ -15,6 +15,7 @@ import json
 import shutil
 import string
 import time
+import xml.etree.ElementTree as ET
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -421,6 +422,13 @@ def test_labeling_page_draws_regions_in_place_and_takes_a_new_pronoun_link(label
         for name, value in label_studio.session_cookie().items():
             browser.send("Network.setCookie", name=name, value=value, url=label_studio.url)
         open_task(browser, label_studio, p, "delta")
+        # Every label of the page has its hotkey on it (the earlier page left 27 of 61 without one).
+        shown = browser.evaluate(
+            "Array.from(document.querySelector('.lsf-labels').querySelectorAll('.lsf-label'))"
+            ".map(e => [e.querySelector('.lsf-label__text').textContent, (e.querySelector('.lsf-label__hotkey') || {}).textContent])"
+        )
+        view = ET.fromstring((p.out / "labeling-config.xml").read_text(encoding="utf-8"))
+        assert [tuple(pair) for pair in shown] == [(label.get("value"), label.get("hotkey")) for label in view.iter("Label")]
         # The front end draws each region over the text its offsets name, before and after the emoji.
         exported = {r["id"]: r["value"]["text"] for r in p.annotation("delta")["result"] if r["type"] == "labels"}
         assert drawn(browser, list(exported)) == exported
