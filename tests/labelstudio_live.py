@@ -13,10 +13,12 @@ only) to log in, open the labeling page, read its DOM and take a screenshot.
 from __future__ import annotations
 
 import base64
+import ctypes
 import http.cookiejar
 import json
 import os
 import shutil
+import signal
 import socket
 import sqlite3
 import struct
@@ -75,6 +77,13 @@ def install() -> str | None:
     return None
 
 
+def _die_with_parent() -> None:
+    """In the child, before exec: end when the test run that started it ends (Linux), so a crashed
+    pytest leaves no server or browser behind."""
+    if sys.platform == "linux":
+        ctypes.CDLL(None, use_errno=True).prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
@@ -107,7 +116,9 @@ class LabelStudio:
             "--enable-legacy-api-token",
         ]
         self._out = log.open("wb")
-        self.process = subprocess.Popen(args, env=env, stdout=self._out, stderr=subprocess.STDOUT, start_new_session=True)
+        self.process = subprocess.Popen(
+            args, env=env, stdout=self._out, stderr=subprocess.STDOUT, start_new_session=True, preexec_fn=_die_with_parent
+        )
         self.started = time.monotonic()
         self.startup_seconds = 0.0
 
@@ -245,7 +256,9 @@ class Browser:
         flags = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
         flags += ["--disable-component-update", "--disable-sync", "--remote-debugging-port=0", f"--user-data-dir={user_data}"]
         flags += ["--window-size=1600,1200", "about:blank"]
-        self.process = subprocess.Popen([chromium, *flags], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        self.process = subprocess.Popen(
+            [chromium, *flags], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True, preexec_fn=_die_with_parent
+        )
         port_file = user_data / "DevToolsActivePort"
         deadline = time.monotonic() + 60
         while not (port_file.is_file() and port_file.read_text().strip()):

@@ -399,6 +399,10 @@ def set_fields(browser: live.Browser, text: str, entity: str | None, form: str) 
     browser.click(
         browser.box_of(f"Array.from(document.querySelectorAll('.htx-highlight')).find(e => e.textContent === {json.dumps(text)})")
     )
+    # The panel shows the selected region's fields: wait until that region is the selected one.
+    active = "Array.from(document.querySelectorAll('.htx-highlight.__active')).map(e => e.textContent).join('')"
+    browser.wait_for(f"{active} === {json.dumps(text)}")
+    time.sleep(0.5)
     entity_box = "Array.from(document.querySelectorAll('input[type=text]')).find(e => e.placeholder.startsWith('entity id'))"
     browser.wait_for(f"!!{entity_box}")
     if entity is not None:
@@ -434,10 +438,10 @@ def test_labeling_page_draws_regions_in_place_and_takes_a_new_pronoun_link(label
         assert drawn(browser, list(exported)) == exported
         # An annotator's edits, with keyboard and mouse: a FAC region after 🎉 (hotkey 3), a PERSON
         # region (hotkey 1) linked to E1 by typing E1 in its entity field, forms picked, Update.
-        browser.key("3")
-        browser.drag(browser.text_box("\\bport\\b"))
-        browser.key("1")
-        browser.drag(browser.text_box("\\bleader\\b"))
+        for hotkey, word in (("3", "port"), ("1", "leader")):
+            browser.key(hotkey)
+            browser.drag(browser.text_box(f"\\b{word}\\b"))
+            browser.wait_for(f"Array.from(document.querySelectorAll('.htx-highlight')).some(e => e.textContent === {json.dumps(word)})")
         set_fields(browser, "port", None, "NOM")
         set_fields(browser, "leader", "E1", "NOM")
         artifacts = ROOT / "test-artifacts"
