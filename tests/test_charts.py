@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import struct
 import subprocess
 import sys
@@ -45,7 +46,13 @@ def test_charts_same_bytes_in_another_process_and_no_metadata(corpus: Path) -> N
         f"print({{k: hashlib.sha256(v).hexdigest() for k, v in charts.render_all(fixture_stats(Path({str(corpus)!r}))).items()}})"
     )
     other = subprocess.run(
-        [sys.executable, "-c", code], capture_output=True, text=True, timeout=300, env={"PYTHONHASHSEED": "7", "PATH": ""}
+        # The environment is kept (it may be how this interpreter finds its packages: PYTHONPATH,
+        # PYTHONUSERBASE); only the hash seed changes, and PATH is emptied so no outside tool helps.
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "PYTHONHASHSEED": "7", "PATH": ""},
     )
     assert other.returncode == 0, other.stderr
     import hashlib

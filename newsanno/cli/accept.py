@@ -1,8 +1,9 @@
-"""``newsanno accept DOC_ID [ID ...|--all]``: move reviewed suggestions into annotations.json.
+"""``newsanno accept DOC_ID [ID ...|--all|--reject ID ...]``: move reviewed suggestions into annotations.json.
 
 The new annotations.json is validated before it is written (canonically, atomically); the
-accepted items leave suggestions.json.  A document or suggestions file that does not validate,
-or an unknown id, gets one located line, exit 1, and nothing is written.
+accepted items leave suggestions.json.  ``--reject ID ...`` instead drops the named suggestions
+from suggestions.json and leaves annotations.json alone.  A document or suggestions file that
+does not validate, or an unknown id, gets one located line, exit 1, and nothing is written.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p.add_argument("doc_id", metavar="DOC_ID", help="the document folder's name under --raw")
     p.add_argument("ids", nargs="*", metavar="ID", help="suggested mention or quote ids (SM.., SQ..) to accept")
     p.add_argument("--all", action="store_true", help="accept every suggestion")
+    p.add_argument("--reject", nargs="+", metavar="ID", help="drop these suggestions from suggestions.json instead (gold unchanged)")
     p.add_argument("--raw", type=Path, default=Path("raw"), help="raw corpus folder (default: raw/)")
     p.set_defaults(run=run)
 
@@ -38,7 +40,10 @@ def _fail(message: str) -> int:
 
 
 def run(args: argparse.Namespace) -> int:
-    if bool(args.ids) == bool(args.all):
+    if args.reject and (args.ids or args.all):
+        print("newsanno accept: --reject takes the ids to drop; accept them in another run", file=sys.stderr)
+        return EXIT_INVALID
+    if not args.reject and bool(args.ids) == bool(args.all):
         print("newsanno accept: name suggestion ids or pass --all (not both)", file=sys.stderr)
         return EXIT_INVALID
     document = load_valid(args.raw, args.doc_id, "accept")
@@ -51,6 +56,8 @@ def run(args: argparse.Namespace) -> int:
         return _fail(
             report.text_line(problems[0]) if problems else f"{corpus.display(path)}: no suggestions; run: newsanno suggest {args.doc_id}"
         )
+    if args.reject:
+        return _reject(value, args.reject, path)
     try:
         gold, left, taken = accept.accept(dict(document.annotations), value, None if args.all else args.ids)
     except KeyError as exc:
@@ -70,4 +77,15 @@ def run(args: argparse.Namespace) -> int:
     print(
         f"{corpus.display(folder / corpus.ANNOTATIONS)}: accepted {', '.join(taken)}; {len(left['mentions']) + len(left['quotes'])} suggestions left"
     )
+    return EXIT_OK
+
+
+def _reject(value: dict, ids: list[str], path: Path) -> int:  # type: ignore[type-arg]
+    """Drop the rejected suggestions from suggestions.json; annotations.json is not touched."""
+    try:
+        left, dropped = accept.reject(value, ids)
+    except KeyError as exc:
+        return _fail(f"{corpus.display(path)}: no suggested mention or quote {exc.args[0]!r}")
+    write_atomic(path, accept.dumps(left))
+    print(f"{corpus.display(path)}: rejected {', '.join(dropped)}; {len(left['mentions']) + len(left['quotes'])} suggestions left")
     return EXIT_OK

@@ -128,11 +128,8 @@ def accept(gold: dict[str, Any], sugg: dict[str, Any], ids: list[str] | None) ->
 
     Raises KeyError naming an id that is not a suggested mention or quote.
     """
-    known = [m["id"] for m in sugg["mentions"]] + [q["id"] for q in sugg["quotes"]]
+    known = _known(sugg, ids or [])
     wanted = known if ids is None else ids
-    for ident in wanted:
-        if ident not in known:
-            raise KeyError(ident)
     merger = _Merger(gold, sugg)
     for m in sugg["mentions"]:
         if m["id"] in wanted:
@@ -141,17 +138,42 @@ def accept(gold: dict[str, Any], sugg: dict[str, Any], ids: list[str] | None) ->
         if q["id"] in wanted:
             merger.quote(q)
     taken = set(wanted) | set(merger.mention_ids)
+    return merger.gold, _without(sugg, taken), sorted(taken, key=known.index)
+
+
+def reject(sugg: dict[str, Any], ids: list[str]) -> tuple[dict[str, Any], list[str]]:
+    """The suggestions without the rejected ``ids``, and those ids in file order.
+
+    A quote whose suggested speaker is rejected stays, without a speaker; an entity goes when no
+    suggested mention is left for it.  Raises KeyError naming an id that is not a suggested
+    mention or quote.
+    """
+    known = _known(sugg, ids)
+    return _without(sugg, set(ids)), [i for i in known if i in ids]
+
+
+def _known(sugg: dict[str, Any], ids: list[str]) -> list[str]:
+    """The suggested mention and quote ids in file order; KeyError naming the first of ``ids`` not among them."""
+    known = [m["id"] for m in sugg["mentions"]] + [q["id"] for q in sugg["quotes"]]
+    for ident in ids:
+        if ident not in known:
+            raise KeyError(ident)
+    return known
+
+
+def _without(sugg: dict[str, Any], gone: set[str]) -> dict[str, Any]:
+    """The suggestions left when the items ``gone`` (accepted or rejected) leave the file."""
     left = {
         "document_id": sugg["document_id"],
         "entities": [],
-        "mentions": [m for m in sugg["mentions"] if m["id"] not in taken],
-        "quotes": [dict(q) for q in sugg["quotes"] if q["id"] not in taken],
-        "reasons": {k: v for k, v in sugg["reasons"].items() if k not in taken},
+        "mentions": [m for m in sugg["mentions"] if m["id"] not in gone],
+        "quotes": [dict(q) for q in sugg["quotes"] if q["id"] not in gone],
+        "reasons": {k: v for k, v in sugg["reasons"].items() if k not in gone},
     }
     used = {m["entity_id"] for m in left["mentions"]}
     left["entities"] = [e for e in sugg["entities"] if e["id"] in used]
-    # A quote left behind whose speaker was accepted keeps pointing at a suggestion no longer there.
+    # A quote left behind whose speaker mention is gone would point at a suggestion no longer there.
     for q in left["quotes"]:
-        if q["speaker_mention_id"] in merger.mention_ids:
+        if q["speaker_mention_id"] in gone:
             q["speaker_mention_id"] = q["speaker_entity_id"] = None
-    return merger.gold, left, sorted(taken, key=known.index)
+    return left

@@ -77,7 +77,7 @@ class Diff:
         return totals
 
     def required_bump(self) -> str | None:
-        """MAJOR, MINOR or PATCH by the README's rule; None when nothing changed."""
+        """MAJOR, MINOR or PATCH by the rule of docs/releases.md; None when nothing changed."""
         if (
             self.documents_removed
             or self.splits_moved
