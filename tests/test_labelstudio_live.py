@@ -427,7 +427,7 @@ def test_labeling_page_draws_regions_in_place_and_takes_a_new_pronoun_link(label
             browser.send("Network.setCookie", name=name, value=value, url=label_studio.url)
         open_task(browser, label_studio, p, "delta")
         # Every label of the page has its hotkey on it (the earlier page left 27 of 61 without one).
-        shown = browser.evaluate(
+        shown = browser.wait_for(  # the label bar may render after the regions
             "Array.from(document.querySelector('.lsf-labels').querySelectorAll('.lsf-label'))"
             ".map(e => [e.querySelector('.lsf-label__text').textContent, (e.querySelector('.lsf-label__hotkey') || {}).textContent])"
         )
