@@ -1,4 +1,4 @@
-"""Label Studio import: label mapping, relation kinds, UTF-16 offsets."""
+"""Label Studio import: label mapping, relation kinds, offsets of older (UTF-16) exports."""
 
 from __future__ import annotations
 
@@ -54,7 +54,8 @@ def test_utf16_offsets_after_an_emoji_are_converted() -> None:
     raw_start = t["annotations"][0]["result"][1]["value"]["start"]
     assert raw_start == TEXT.index("Ann Lee") + 1  # the emoji is two UTF-16 units: offsets really differ
     ann, problems = labelstudio.import_task(t, CONFIG, "doc", "export.json#0")
-    assert problems == []
+    # Every region fits UTF-16 units and one does not fit code points: an older export, converted and said.
+    assert [(p.code, p.severity) for p in problems] == [("labelstudio.utf16", "warning")]
     same, _ = labelstudio.import_task(task(utf16=False), CONFIG, "doc", "export.json#0")
     assert ann == same
     mention = ann["mentions"][0]
@@ -77,7 +78,8 @@ def test_offset_inside_a_surrogate_pair_is_an_error() -> None:
     }
     ann, problems = labelstudio.import_task(t, CONFIG, "doc", "export.json#0")
     assert ann is None
-    assert [(p.code, p.annotation_id, p.file) for p in problems] == [("labelstudio.surrogate", "x", "export.json#0")]
+    assert [(p.code, p.annotation_id, p.file) for p in problems] == [("labelstudio.offsets", "x", "export.json#0")]
+    assert "neither in code points (' Big' there) nor in UTF-16 units (which split a character outside the BMP)" in problems[0].message
 
 
 def test_unknown_label_bad_relation_and_bad_shapes_are_problems() -> None:

@@ -1,4 +1,4 @@
-"""Label Studio export: lossless round trips, UTF-16 offsets, and the setup derived from schema/."""
+"""Label Studio export: lossless round trips, code point offsets, and the setup derived from schema/."""
 
 from __future__ import annotations
 
@@ -32,7 +32,7 @@ def test_seed_round_trip_is_byte_exact() -> None:
     assert canonical_dumps(back, schema.ANNOTATIONS).encode("utf-8") == original
 
 
-def test_offsets_are_utf16_units_after_an_emoji() -> None:
+def test_offsets_are_code_points_after_an_emoji() -> None:
     b = alpha()
     data = b.annotations()
     for m in data["mentions"]:
@@ -42,7 +42,7 @@ def test_offsets_are_utf16_units_after_an_emoji() -> None:
     task, problems = export_task(data, text, default_config())
     assert problems == []
     first = task["annotations"][0]["result"][0]["value"]
-    assert first["start"] == data["mentions"][0]["start"] + 1  # the emoji is two UTF-16 units
+    assert first["start"] == data["mentions"][0]["start"]  # Label Studio's <Text> counts code points, as we do
     back, problems = labelstudio.import_task(_through_json(task), default_config(), b.doc_id, "e#0")
     assert problems == [] and back == data
 
@@ -87,11 +87,39 @@ def test_default_config_covers_every_schema_value_and_its_xml_lists_them() -> No
     assert labelstudio.config_problems(config, "default") == []
     meanings = {tuple(sorted(spec.items())) for spec in config["labels"].values()}
     assert len(meanings) == len(config["labels"])
-    # A name label per type, nominal and pronoun labels for the full-coverage types only (scheme 2.0).
-    mention_labels = len(schema.ENTITY_TYPES) + 2 * len(schema.FULL_COVERAGE_TYPES)
-    assert len(config["labels"]) == mention_labels + len(schema.QUOTE_KINDS) + 1 + len(schema.CHECKWORTHINESS)
-    assert "DATE NOM" not in config["labels"] and config["labels"]["GPE PRO"] == {"layer": "mention", "label": "GPE", "form": "PRO"}
+    # One label per entity type (the form is a per-region choice), so every label gets a hotkey.
+    assert len(config["labels"]) == len(schema.ENTITY_TYPES) + len(schema.QUOTE_KINDS) + 1 + len(schema.CHECKWORTHINESS)
     view = ET.fromstring(labeling_config(config))
     assert [label.get("value") for label in view.iter("Label")] == list(config["labels"])
-    assert [r.get("value") for r in view.iter("Relation")] == list(labelstudio.LINKS)
-    assert view.find("Text").get("value") == "$text"  # type: ignore[union-attr]
+    hotkeys = [label.get("hotkey") for label in view.iter("Label")]
+    assert None not in hotkeys and len(set(hotkeys)) == len(hotkeys)
+    assert [c.get("value") for c in view.iter("Choice")] == list(schema.MENTION_FORMS)
+    assert [r.get("value") for r in view.iter("Relation")] == [k for k in labelstudio.LINKS if k != "coref"]
+    assert [t.get("value") for t in view.iter("Text")] == ["$text", "$entities"]
+
+
+def test_a_link_lost_with_its_deleted_target_is_named() -> None:
+    b = alpha()
+    task, _ = export_task(b.annotations(), b.text, default_config())
+    result = task["annotations"][0]["result"]
+    # Deleting M1 in Label Studio takes its relations with it: Q1's speaker and C1's claimant.
+    task["annotations"][0]["result"] = [r for r in result if "M1" not in (r.get("id"), r.get("from_id"), r.get("to_id"))]
+    back, problems = labelstudio.import_task(_through_json(task), default_config(), b.doc_id, "e#0")
+    assert back is not None and back["quotes"][0]["speaker_mention_id"] is None
+    lost = [(p.code, p.annotation_id, p.message) for p in problems if p.code == "labelstudio.link_lost"]
+    assert lost == [
+        ("labelstudio.link_lost", "Q1", "quote Q1's speaker M1 was deleted, and the link with it: Q1 now has no speaker"),
+        ("labelstudio.link_lost", "C1", "claim C1's claimant M1 was deleted, and the link with it: C1 now has no claimant"),
+    ]
+
+
+def test_a_coref_relation_joining_two_entities_merges_them_and_says_so() -> None:
+    b = alpha()
+    task, _ = export_task(b.annotations(), b.text, default_config())
+    # An annotator draws a coref arrow from "Monday" (E3) to "2025" (E6), both DATE.
+    task["annotations"][0]["result"].append({"type": "relation", "from_id": "M4", "to_id": "M8", "direction": "right", "labels": ["coref"]})
+    back, problems = labelstudio.import_task(_through_json(task), default_config(), b.doc_id, "e#0")
+    assert back is not None
+    assert {m["id"]: m["entity_id"] for m in back["mentions"]}["M8"] == "E3"
+    assert "E6" not in {e["id"] for e in back["entities"]}
+    assert [(p.code, p.annotation_id, p.severity) for p in problems] == [("labelstudio.entity_merged", "E6", "warning")]

@@ -56,7 +56,9 @@ def test_labeling_config_matches_the_mapping_and_schema(tmp_path: Path) -> None:
     view = ET.fromstring((out / "labeling-config.xml").read_text(encoding="utf-8"))
     assert [label.get("value") for label in view.iter("Label")] == list(mapping["labels"])
     relations = {r.get("value") for r in view.iter("Relation")}
-    assert {"speaker", "claimant", "coref"} <= relations and set(mapping["relations"]) == relations
+    # Coreference is the per-region entity field, not an arrow per link; the mapping still reads coref relations.
+    assert {"speaker", "claimant"} <= relations and set(mapping["relations"]) - {"coref"} == relations
+    assert {t.get("name"): t.get("perRegion") for t in view.iter() if t.get("perRegion")} == {"entity": "true", "form": "true"}
     specs = mapping["labels"].values()
     assert {s["kind"] for s in specs if s["layer"] == "quote"} == set(schema.QUOTE_KINDS)
     assert {s["label"] for s in specs if s["layer"] == "mention"} == set(schema.ENTITY_TYPES)
@@ -84,7 +86,8 @@ def test_suggestions_become_predictions_and_are_not_imported_as_gold(tmp_path: P
     out = tmp_path / "ls"
     (task,) = export(raw, out)
     (prediction,) = task["predictions"]
-    (result,) = prediction["result"]
+    result, entity_field, form_field = prediction["result"]
+    assert entity_field["id"] == form_field["id"] == "suggested:M1" and entity_field["value"]["text"] == ["suggested:E1"]
     assert prediction["model_version"] == "newsanno suggest"
     assert result["id"] == "suggested:M1" and result["value"]["labels"] == ["PERSON"] and result["value"]["text"] == "Zelensky"
     assert result["meta"] == {"text": ["corpus: 'Zelensky' is annotated as E3 in another document"]}

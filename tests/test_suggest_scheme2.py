@@ -282,7 +282,7 @@ def test_label_studio_predictions_keep_only_relations_between_suggested_regions(
     regions = {r["id"] for r in results if "id" in r}
     relations = [r for r in results if r["type"] == "relation"]
     # The quote's speaker is the gold 'Maria Lopez' (no prediction region): its speaker relation is left out,
-    # its cue and the chain of the two suggested pronouns ('We', 'She') stay.
+    # its cue stays (coreference travels in each region's entity field, not as an arrow).
     assert relations and all({r["from_id"], r["to_id"]} <= regions for r in relations)
-    assert sorted(r["labels"][0] for r in relations) == ["coref", "cue"]
+    assert sorted(r["labels"][0] for r in relations) == ["cue"]
     assert any(r["value"]["text"] == "She" for r in results if r["type"] == "labels")

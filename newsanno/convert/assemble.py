@@ -3,7 +3,7 @@
 Every importer ends here, so the rules live once:
 
 - ids: a span keeps the id its source gives; the others get the lowest free ``M<n>`` / ``Q<n>`` /
-  ``C<n>`` in record order (text order for Label Studio, file order for brat);
+  ``C<n>`` above the record's ``id_floor``, in record order (text order for Label Studio, file order for brat);
 - entities: coreference pairs are merged (union-find) into chains whose root is the chain's first
   mention in record order; an entity the record spells out is bound to the chain of its mention
   (and one without a mention is kept as it is); every other chain becomes a new entity ``E<n>``
@@ -27,23 +27,25 @@ DEFAULTS = {"form": "NAM", "kind": "direct", "checkworthiness": "CFS"}
 ID_PREFIXES = {"mention": "M", "quote": "Q", "claim": "C"}
 
 
-def fresh(prefix: str, taken: set[str]) -> str:
-    """The lowest ``<prefix><n>`` (n >= 1) not in ``taken``, which then holds it."""
-    k = 1
+def fresh(prefix: str, taken: set[str], floor: int = 0) -> str:
+    """The lowest ``<prefix><n>`` (n > floor, n >= 1) not in ``taken``, which then holds it."""
+    k = floor + 1
     while f"{prefix}{k}" in taken:
         k += 1
     taken.add(f"{prefix}{k}")
     return f"{prefix}{k}"
 
 
-def assign_ids(spans: list[Span]) -> list[str | None]:
-    """The annotation id of each span, in order (None for cues, which have none)."""
+def assign_ids(spans: list[Span], floor: dict[str, int] | None = None) -> list[str | None]:
+    """The annotation id of each span, in order (None for cues, which have none); a fresh id is
+    drawn above ``floor[prefix]`` (the highest number the document ever used)."""
+    floor = floor or {}
     # Given ids are taken before any fresh one is drawn, so a fresh id never repeats a later given one.
     taken = {s.id for s in spans if s.id is not None}
     ids: list[str | None] = []
     for s in spans:
         if s.id is None and s.layer in ID_PREFIXES:
-            ids.append(fresh(ID_PREFIXES[s.layer], taken))
+            ids.append(fresh(ID_PREFIXES[s.layer], taken, floor.get(ID_PREFIXES[s.layer], 0)))
         else:
             ids.append(s.id if s.layer in ID_PREFIXES else None)
     return ids
@@ -107,7 +109,7 @@ def _linked(span: Span, look: _Lookup) -> dict[str, Any]:
 
 def assemble(record: Record, document_id: str) -> dict[str, Any]:
     """The annotations.json object of a record (``jsonio.canonical_dumps`` orders its fields)."""
-    ids = assign_ids(record.spans)
+    ids = assign_ids(record.spans, record.id_floor)
     mentions = [s for s in record.spans if s.layer == "mention"]
     entities, entity_of = entities_of(record.entities, mentions, chain_roots(record.coref, [m.key for m in mentions]))
     look = _Lookup(record.links, {s.key: s for s in record.spans}, {s.key: i for s, i in zip(record.spans, ids, strict=True)}, entity_of)

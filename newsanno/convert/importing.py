@@ -11,6 +11,7 @@ What an import refuses, because it would write somewhere or something the user d
 - a brat ``.txt`` or a Label Studio task whose text differs from the document's ``text.txt``
   (the offsets would point at other text);
 - two Label Studio tasks for one document (the second would silently replace the first);
+- Label Studio's JSON_MIN export (it has no region ids or relations: export JSON instead);
 - a document folder, or an ``annotations.json``, that is a symbolic link (a link may lead out of
   the corpus, and the import would write through it), or a folder outside its raw corpus.
 """
@@ -24,7 +25,10 @@ from typing import Any
 from newsanno import corpus, jsonio, schema
 from newsanno.atomic import NotRegular, read_named, read_regular, write_atomic
 from newsanno.problems import Problem, has_errors
+from newsanno.rows import configs
+from newsanno.tokens import tokenize
 from newsanno.validate import decode_text, load_document, parse_json
+from newsanno.validate.lint import lint_document
 
 
 @dataclass
@@ -81,7 +85,12 @@ def _validated(folder: Path, annotations: dict[str, Any]) -> tuple[bytes, list[P
     worse than it found it: an invalid result is reported and nothing is written.
     """
     data = jsonio.canonical_dumps(annotations, schema.ANNOTATIONS).encode("utf-8")
-    problems = load_document(folder, replacing={corpus.ANNOTATIONS: data})[1]
+    document, problems = load_document(folder, replacing={corpus.ANNOTATIONS: data})
+    if document is not None:
+        # The checks `validate` adds after loading (NER alignment, lint), so an import reports the
+        # same warnings `validate` would print right after it.
+        problems.extend(configs.check_rows(document, tokenize(document.text)))
+        problems.extend(lint_document(document, f"{document.origin}/{corpus.ANNOTATIONS}"))
     if has_errors(problems):
         message = "not written: the imported annotations do not validate; the file is unchanged"
         problems.append(Problem(str(folder / corpus.ANNOTATIONS), message, "import.not_written"))
@@ -179,7 +188,7 @@ def import_labelstudio(export: Path, config_path: Path, raw: Path) -> Imported:
     and be the only task of its document; every task must convert and validate, or nothing is
     written.
     """
-    from newsanno.convert import labelstudio
+    from newsanno.convert import labelstudio, labelstudio_tasks
 
     result = Imported()
     config = _read_json(config_path, result.problems)
@@ -188,6 +197,8 @@ def import_labelstudio(export: Path, config_path: Path, raw: Path) -> Imported:
         result.problems.extend(labelstudio.config_problems(config, str(config_path)))
     if tasks is not None and not isinstance(tasks, list):
         result.problems.append(Problem(str(export), "a Label Studio export must be a JSON list of tasks", "labelstudio.shape"))
+    elif tasks is not None and (refused := labelstudio_tasks.export_problem(tasks, str(export))) is not None:
+        result.problems.append(refused)
     if has_errors(result.problems):
         return result
     folders, result.problems = corpus.discover(raw)

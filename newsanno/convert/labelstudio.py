@@ -1,31 +1,44 @@
 """Label Studio JSON export to annotations.json: a task is parsed into the shared
 :class:`~newsanno.convert.record.Record` and :func:`newsanno.convert.assemble.assemble` builds it.
 
-A Label Studio export is a list of tasks; each has ``data.text`` and ``annotations``, whose first
-annotation that was not cancelled holds ``result`` items: ``labels`` spans (``id``, ``value.start``,
-``value.end``, ``value.text``, ``value.labels``) and ``relation`` links (``from_id``, ``to_id``,
-``labels``).  A mapping config (JSON, see ``docs/labelstudio-config.example.json``) says what each
-Label Studio label means:
+A Label Studio JSON export (``exportType=JSON``; JSON_MIN is recognised and refused, it drops
+region ids and relations) is a list of tasks; each has ``data.text``, ``annotations`` and
+``drafts``.  Which annotation is imported (:func:`choose_annotation`): the newest submitted one
+that was not cancelled (skipped), by ``updated_at``, then ``created_at``, then id.  Label Studio
+marks every imported annotation ``ground_truth``, so that flag says nothing about a person's
+choice and is not used.  Cancelled annotations, older annotations and drafts are never taken,
+and each is named in a warning; a task with no submitted annotation leaves its document as it is.
 
-``labels``: label name -> ``{"layer": "mention", "label": <entity type>, "form": NAM|NOM|PRO}``,
+The annotation's ``result`` items: ``labels`` spans (``id``, ``value.start``, ``value.end``,
+``value.text``, ``value.labels``), per-region fields under the span's id (the ``entity`` text
+area: an entity id; the ``form`` choice: NAM, NOM or PRO) and ``relation`` links (``from_id``,
+``to_id``, ``labels``).  A mapping config (JSON, see ``docs/labelstudio-config.example.json``)
+says what each Label Studio label means:
+
+``labels``: label name -> ``{"layer": "mention", "label": <entity type>, "form": NAM|NOM|PRO}``
+(without ``form``: the region's form choice, else NAM),
 ``{"layer": "quote", "kind": <quote kind>}``, ``{"layer": "cue"}`` or
 ``{"layer": "claim", "checkworthiness": CFS|UFS}``;
 ``relations``: relation label -> ``speaker`` | ``cue`` | ``claimant`` | ``in_quote`` | ``coref``.
 
 A relation without a mapped label gets its kind from what it links (quote-mention: speaker, quote-cue:
 cue, claim-mention: claimant, claim-quote: in_quote, mention-mention: coref), in either direction.
-Entities are the coreference chains, named after their first mention.  Ids are assigned in text
-order (M1, Q1, C1, E1).
 
-A task written by :mod:`newsanno.convert.labelstudio_export` also carries ``data.newsanno``: the
-exported spans' ids and order, entities, entity overrides, lint exceptions and provenance.  They are restored,
-so the round trip is lossless; spans added in Label Studio follow the exported ones in text order
-and get fresh ids.
+Entities: mentions whose entity field holds the same value are one entity; a ``coref`` relation
+joins two entities.  A value that is one of the document's entity ids (kept in ``data.newsanno``)
+keeps that entity; any other value starts a new entity, and a mention with no value keeps the
+entity it was exported with (a new one: an entity of its own).  So deleting a mention never
+splits its entity.  An entity whose mentions were all deleted is removed, with a warning.  When
+every mention of an entity carries one entity type that differs from the entity's, the entity
+takes it; when they disagree, each mention off the entity's type is an error.  The file's provenance also rides in ``data.newsanno`` and is restored.
 
-Offsets: Label Studio (JavaScript) may count UTF-16 code units rather than code points.  When
-every span's ``value.text`` matches the text in code points they are used as they are; otherwise,
-when every span matches in UTF-16 units they are converted; an offset that falls inside a
-surrogate pair is an error.
+Ids: spans and entities keep their exported ids; a new one gets an id above every id the
+document has used (``data.newsanno.high_water``), so an id never comes back meaning something else.
+
+Offsets are code points, as Label Studio's ``<Text>`` counts.  Each region is checked against its
+``value.text`` before it is trusted; a task whose every region fits in UTF-16 units instead (an
+export written before exports counted code points) is converted, and a region that fits only the
+other counting, or neither, is an error that says which counting did match.
 """
 
 from __future__ import annotations
@@ -36,15 +49,20 @@ from typing import Any
 
 from newsanno import schema
 from newsanno.convert.assemble import assemble, assign_ids
+from newsanno.convert.labelstudio_entities import resolve_entities
+from newsanno.convert.labelstudio_tasks import choose_annotation
 from newsanno.convert.record import COREF, ENTITY_OVERRIDES, LAYERS, LINK_ENDS, EntityNote, Record, Span
 from newsanno.problems import Problem, has_errors
 from newsanno.validate import pointer
+from newsanno.validate.spanhint import occurs_hint
 
 LINKS = (*LINK_ENDS, COREF)
 # (layer of from, layer of to) -> relation kind, for relations without a mapped label.
 _INFERRED = {ends: kind for kind, ends in LINK_ENDS.items()} | {("mention", "mention"): COREF}
 # The key in a task's ``data`` under which an export keeps what Label Studio has no place for.
 NOTES = "newsanno"
+# The per-region fields of a mention (Label Studio tag names) and the task field listing entities.
+ENTITY_FIELD, FORM_FIELD, ENTITY_LIST = "entity", "form", "entities"
 
 
 def config_problems(config: Any, shown: str) -> list[Problem]:
@@ -97,36 +115,18 @@ def utf16_to_codepoints(text: str) -> list[int | None]:
     return table
 
 
-def _offsets_mode(text: str, spans: list[dict[str, Any]]) -> str | None:
-    """ "codepoints" or "utf16": the counting under which every span's text matches; None if neither."""
-    if all(0 <= s["start"] < s["end"] <= len(text) and text[s["start"] : s["end"]] == s["text"] for s in spans):
-        return "codepoints"
-    table = utf16_to_codepoints(text)
+def _at_codepoints(text: str, s: dict[str, Any]) -> str | None:
+    return text[s["start"] : s["end"]] if 0 <= s["start"] < s["end"] <= len(text) else None
 
-    def matches(s: dict[str, Any]) -> bool:
-        if not 0 <= s["start"] < s["end"] < len(table):
-            return False
-        a, b = table[s["start"]], table[s["end"]]
-        return a is not None and b is not None and text[a:b] == s["text"]
 
-    return "utf16" if all(matches(s) for s in spans) else None
+def _at_utf16(table: list[int | None], text: str, s: dict[str, Any]) -> str | None:
+    if not 0 <= s["start"] < s["end"] < len(table):
+        return None
+    a, b = table[s["start"]], table[s["end"]]
+    return None if a is None or b is None else text[a:b]
 
 
 _Err = Callable[..., None]
-
-
-def _results(task: Any, err: _Err) -> tuple[str, list[Any]] | None:
-    """The text and the result list of the task's first annotation that was not cancelled."""
-    text = task.get("data", {}).get("text") if isinstance(task, dict) and isinstance(task.get("data"), dict) else None
-    if not isinstance(text, str):
-        err("task has no data.text string", "labelstudio.shape")
-        return None
-    listed = task.get("annotations")
-    annotations = [a for a in listed if isinstance(a, dict) and not a.get("was_cancelled")] if isinstance(listed, list) else []
-    if not annotations or not isinstance(annotations[0].get("result"), list):
-        err("task has no annotation with a result list", "labelstudio.shape")
-        return None
-    return text, annotations[0]["result"]
 
 
 def _is_labels(item: dict[str, Any]) -> bool:
@@ -142,10 +142,21 @@ def _is_labels(item: dict[str, Any]) -> bool:
     )
 
 
+def _field_value(item: dict[str, Any]) -> str | None:
+    """The value of a per-region entity text area or form choice (None when empty)."""
+    value = item.get("value") if isinstance(item.get("value"), dict) else {}
+    listed = value.get("text") if item.get("from_name") == ENTITY_FIELD else value.get("choices")
+    if isinstance(listed, str):
+        listed = [listed]
+    words = [w.strip() for w in listed if isinstance(w, str) and w.strip()] if isinstance(listed, list) else []
+    return words[-1] if words else None
+
+
 def _read_results(results: list[Any], config: dict[str, Any], err: _Err) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
-    """The labelled spans (with their mapping spec) and the relations of a result list."""
+    """The labelled spans (with their mapping spec and per-region fields) and the relations of a result list."""
     spans: list[dict[str, Any]] = []
     relations: list[dict[str, Any]] = []
+    fields: dict[str, dict[str, str]] = {}
     for item in results:
         if not isinstance(item, dict):
             err("result item is not an object", "labelstudio.shape")
@@ -156,6 +167,9 @@ def _read_results(results: list[Any], config: dict[str, Any], err: _Err) -> tupl
                 relations.append(item)
             else:
                 err("relation without from_id/to_id", "labelstudio.shape", rid)
+        elif item.get("from_name") in (ENTITY_FIELD, FORM_FIELD) and item.get("type") in ("textarea", "choices") and rid:
+            if (value := _field_value(item)) is not None:
+                fields.setdefault(rid, {})[item["from_name"]] = value
         elif item.get("type") != "labels":
             err(f"result type {item.get('type')!r} is not imported", "labelstudio.unsupported", rid, "warning")
         elif not _is_labels(item):
@@ -166,34 +180,53 @@ def _read_results(results: list[Any], config: dict[str, Any], err: _Err) -> tupl
             value = item["value"]
             spec = config["labels"][value["labels"][0]]
             spans.append({"rid": rid, "start": value["start"], "end": value["end"], "text": value["text"], "spec": spec})
+    by_id = {s["rid"]: s for s in spans}
+    for rid, found in fields.items():
+        if rid not in by_id:
+            err(f"a per-region field ({', '.join(found)}) belongs to no labelled region", "labelstudio.dangling", rid, "warning")
+        elif by_id[rid]["spec"]["layer"] == "mention":
+            by_id[rid]["fields"] = found
+        else:
+            err(
+                f"the {', '.join(found)} field of a {by_id[rid]['spec']['layer']} region is ignored",
+                "labelstudio.unsupported",
+                rid,
+                "warning",
+            )
     return spans, relations
 
 
 def _to_codepoints(text: str, spans: list[dict[str, Any]], err: _Err) -> bool:
-    """Convert UTF-16 offsets in place when that is what the task counts; False (reported) when
-    the offsets fit neither counting."""
-    mode = _offsets_mode(text, spans)
-    if mode == "codepoints":
+    """Check every region against its text; False (reported) when one does not fit.
+
+    Regions count code points.  A task whose regions all fit UTF-16 units, and not all code
+    points, comes from an older export: it is converted, with a warning.
+    """
+    off = [s for s in spans if _at_codepoints(text, s) != s["text"]]
+    if not off:
         return True
     table = utf16_to_codepoints(text)
-    if mode == "utf16":
+    if all(_at_utf16(table, text, s) == s["text"] for s in spans):
         for s in spans:
             s["start"], s["end"] = table[s["start"]], table[s["end"]]
+        err(
+            "region offsets count UTF-16 units (an export from before exports counted code points); converted",
+            "labelstudio.utf16",
+            None,
+            "warning",
+        )
         return True
-    reported = False
-    for s in spans:
-        if 0 <= s["start"] < s["end"] <= len(text) and text[s["start"] : s["end"]] == s["text"]:
-            continue
-        reported = True
-        inside = [o for o in (s["start"], s["end"]) if 0 <= o < len(table) and table[o] is None]
-        if inside:
-            err(f"UTF-16 offset {inside[0]} splits a surrogate pair (a character outside the BMP)", "labelstudio.surrogate", s["rid"])
+    for s in off:
+        where, said = f"{s['start']}..{s['end']}", s["text"]
+        in_cp, in_16 = _at_codepoints(text, s), _at_utf16(table, text, s)
+        hint = occurs_hint(text, said, s["start"])
+        if in_16 == said:
+            message = f"region text {said!r} is at {where} in UTF-16 units, not in code points ({in_cp!r} there) as the task's other regions count"
         else:
-            shown = text[s["start"] : s["end"]]
-            message = f"span text {s['text']!r} is found at {s['start']}..{s['end']} neither in code points ({shown!r}) nor in UTF-16 units"
-            err(message, "labelstudio.offsets", s["rid"])
-    if not reported:
-        err("span offsets mix code points and UTF-16 units", "labelstudio.offsets")
+            shown16 = repr(in_16) if in_16 is not None else "which split a character outside the BMP"
+            message = f"region text {said!r} is at {where} neither in code points ({in_cp!r} there) nor in UTF-16 units ({shown16})"
+        problems_hint = f"{hint} in code points" if hint else "the text is nowhere in data.text"
+        err(message, "labelstudio.offsets", s["rid"], "error", problems_hint)
     return False
 
 
@@ -208,6 +241,9 @@ class _Notes:
     entities: list[EntityNote] = field(default_factory=list)
     exceptions: list[dict[str, Any]] = field(default_factory=list)
     provenance: dict[str, Any] | None = None
+    mention_entities: dict[str, str] = field(default_factory=dict)
+    high_water: dict[str, int] = field(default_factory=dict)
+    links: list[tuple[str, str, str]] = field(default_factory=list)
 
 
 def _notes(block: Any, err: _Err) -> _Notes | None:
@@ -231,6 +267,9 @@ def _notes(block: Any, err: _Err) -> _Notes | None:
                 raise TypeError("an entity needs a string id")
             notes.entities.append(EntityNote(dict(item["entity"]), item.get("mention")))
         notes.exceptions = list(block.get("exceptions", []))
+        notes.mention_entities = {str(k): str(v) for k, v in block.get("mention_entities", {}).items()}
+        notes.high_water = {str(k): int(v) for k, v in block.get("high_water", {}).items()}
+        notes.links = [(str(a), str(kind), str(b)) for a, kind, b in block.get("links", [])]
         if not all(isinstance(x, dict) for x in notes.exceptions):
             raise TypeError("exceptions must be objects")
         notes.provenance = block.get("provenance")
@@ -257,7 +296,7 @@ def _relation_kind(r: dict[str, Any], spans: dict[str, Span], label_kinds: dict[
 def _links(relations: list[dict[str, Any]], record: Record, config: dict[str, Any], err: _Err) -> None:
     """Fill the record's links and coreference pairs from the task's relations."""
     by_key = {s.key: s for s in record.spans}
-    id_of = {s.key: i for s, i in zip(record.spans, assign_ids(record.spans), strict=True)}
+    id_of = {s.key: i for s, i in zip(record.spans, assign_ids(record.spans, record.id_floor), strict=True)}
     for r in relations:
         if r["from_id"] not in by_key or r["to_id"] not in by_key:
             err(f"relation {r['from_id']} -> {r['to_id']} refers to a span that is not imported", "labelstudio.dangling")
@@ -273,37 +312,66 @@ def _links(relations: list[dict[str, Any]], record: Record, config: dict[str, An
             record.links[(a.key, kind)] = b.key
 
 
+def _lost_links(record: Record, exported: list[tuple[str, str, str]], err: _Err) -> None:
+    """Warn of each exported link that went with its deleted target (Label Studio drops a
+    region's relations with it), so a quote never loses its speaker without a word."""
+    present = {s.key: s for s in record.spans}
+    for a, kind, b in exported:
+        if a in present and b not in present and (a, kind) not in record.links:
+            who = present[a].id or a
+            message = f"{present[a].layer} {who}'s {kind} {b} was deleted, and the link with it: {who} now has no {kind}"
+            err(message, "labelstudio.link_lost", who, "warning", f"draw a new {kind} relation in Label Studio if it has one")
+
+
 def parse_task(task: Any, config: dict[str, Any], shown: str) -> tuple[Record | None, list[Problem]]:
     """The record of one Label Studio task, spans in text order (None when an error makes it
-    unusable).  ``config`` must already be free of :func:`config_problems`."""
+    unusable, or when the task has no submitted annotation to take).  ``config`` must already be
+    free of :func:`config_problems`."""
     problems: list[Problem] = []
 
-    def err(message: str, code: str, ann_id: str | None = None, severity: str = "error") -> None:
-        problems.append(Problem(shown, message, code, annotation_id=ann_id, severity=severity))  # type: ignore[arg-type]
+    def err(message: str, code: str, ann_id: str | None = None, severity: str = "error", hint: str | None = None) -> None:
+        problems.append(Problem(shown, message, code, annotation_id=ann_id, hint=hint, severity=severity))  # type: ignore[arg-type]
 
-    found = _results(task, err)
-    if found is None:
+    text = task.get("data", {}).get("text") if isinstance(task, dict) and isinstance(task.get("data"), dict) else None
+    if not isinstance(text, str):
+        err("task has no data.text string", "labelstudio.shape")
         return None, problems
-    text, results = found
-    spans, relations = _read_results(results, config, err)
+    chosen = choose_annotation(task, shown)
+    problems.extend(chosen.problems)
+    if chosen.annotation is None:
+        return None, problems
+    spans, relations = _read_results(chosen.annotation["result"], config, err)
     if has_errors(problems) or not _to_codepoints(text, spans, err):
         return None, problems
     notes = _notes(task["data"].get(NOTES), err)
     if notes is None:
         return None, problems
-    record = Record(entities=notes.entities, exceptions=notes.exceptions, provenance=notes.provenance)
+    record = Record(exceptions=notes.exceptions, id_floor=dict(notes.high_water), provenance=notes.provenance)
+    fields: dict[str, dict[str, str]] = {}
     for s in spans:
+        given = s.get("fields", {})
         attrs = {k: v for k, v in s["spec"].items() if k != "layer"} | notes.overrides.get(s["rid"], {})
+        if s["spec"]["layer"] == "mention" and "form" in given:
+            if given["form"] not in schema.MENTION_FORMS:
+                err(f"form {given['form']!r} is not one of {', '.join(schema.MENTION_FORMS)}", "labelstudio.shape", s["rid"])
+            attrs["form"] = given["form"]
         span = Span(s["rid"], s["spec"]["layer"], s["start"], s["end"], text[s["start"] : s["end"]], attrs, notes.ids.get(s["rid"]))
         record.spans.append(span)
+        fields[s["rid"]] = given
     # Exported spans keep their exported order; spans added in Label Studio follow in text order.
     record.spans.sort(key=lambda s: (0, notes.order[s.key], 0, "") if s.key in notes.order else (1, s.start, s.end, s.key))
     _links(relations, record, config, err)
+    if has_errors(problems):
+        return None, problems
+    _lost_links(record, notes.links, err)
+    given_entity = {key: f[ENTITY_FIELD] for key, f in fields.items() if ENTITY_FIELD in f}
+    problems.extend(resolve_entities(record, notes.entities, notes.mention_entities, given_entity, shown))
     return (None if has_errors(problems) else record), problems
 
 
 def import_task(task: Any, config: dict[str, Any], document_id: str, shown: str) -> tuple[dict[str, Any] | None, list[Problem]]:
-    """The annotations of one Label Studio task (None when an error makes them unusable).
+    """The annotations of one Label Studio task (None when an error makes them unusable, or when
+    there is no submitted annotation to take: a warning then says so).
 
     ``config`` must already be free of :func:`config_problems`.  ``shown`` names the task in
     problems, for instance ``export.json#3``.

@@ -5,11 +5,13 @@ Label Studio project, correct the annotations and bring them back with ``newsann
 labelstudio`` with nothing lost:
 
 - ``tasks.json``: one task per document (:func:`newsanno.convert.labelstudio_export.export_task`):
-  the text and its annotations as ``annotations``; when ``raw/<id>/suggestions.json`` exists (the
+  the text and its annotations as ``annotations`` (none for a document not annotated yet, so
+  Label Studio shows it as to do); when ``raw/<id>/suggestions.json`` exists (the
   proposals of ``newsanno suggest``, never gold), its items as ``predictions``, which Label Studio
   shows as pre-annotations a person accepts or rejects;
-- ``labeling-config.xml``: the labeling interface (labels, quote kinds, cue, claims, relations
-  for speaker, cue, claimant, in_quote and coreference), to paste into the project settings;
+- ``labeling-config.xml``: the labeling interface (labels, quote kinds, cue, claims, the
+  per-region entity and form fields, relations for speaker, cue, claimant and in_quote), to paste
+  into the project settings;
 - ``labelstudio-config.json``: the label mapping the importer needs (``--config``).
 
 A suggestions file is read tolerantly: one that does not parse or does not fit the text is
@@ -24,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from newsanno.atomic import read_named
+from newsanno.convert.labelstudio import ENTITY_FIELD
 from newsanno.convert.labelstudio_export import default_config, export_task, labeling_config
 from newsanno.model import Document
 from newsanno.problems import Problem, has_errors
@@ -57,6 +60,9 @@ def _prefixed(result: dict[str, Any]) -> dict[str, Any]:
     for key in ("id", "from_id", "to_id"):
         if key in out:
             out[key] = PREDICTION_PREFIX + out[key]
+    if out.get("from_name") == ENTITY_FIELD:
+        # A suggestion's entity ids are its own: accepted, they start new entities, never join gold ones.
+        out["value"] = dict(out["value"], text=[PREDICTION_PREFIX + t for t in out["value"]["text"]])
     return out
 
 
@@ -75,10 +81,9 @@ def predictions(path: Path, doc: Document, config: dict[str, Any]) -> tuple[list
         if has_errors(found):
             raise ValueError(found[0].message)
         task, lost = export_task(_as_annotations(suggested, doc.id), doc.text, config)
-        results = task["annotations"][0]["result"]
-        units = doc.text.encode("utf-16-le")
+        results = task["annotations"][0]["result"] if "annotations" in task else []
         spans = [r["value"] for r in results if r["type"] == "labels"]
-        if lost or any(v["text"] != units[2 * v["start"] : 2 * v["end"]].decode("utf-16-le") for v in spans):
+        if lost or any(v["text"] != doc.text[v["start"] : v["end"]] for v in spans):
             raise ValueError("its spans do not fit text.txt")
     except (AttributeError, IndexError, KeyError, TypeError, ValueError, OSError) as exc:
         message = f"suggestions not exported as predictions: the file is not what `newsanno suggest` writes ({exc})"

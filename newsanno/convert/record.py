@@ -20,6 +20,7 @@ A record holds, in the order the source gives them (ids are assigned in that ord
 - entities the source spells out, each with the key of one of its mentions (None: no mention);
 - accepted lint exceptions;
 - the file's provenance (who made it and how), when it records one.
+- the highest id number each prefix has used (fresh ids are drawn above it).
 """
 
 from __future__ import annotations
@@ -72,6 +73,8 @@ class Record:
     entities: list[EntityNote] = field(default_factory=list)
     exceptions: list[dict[str, Any]] = field(default_factory=list)
     provenance: dict[str, Any] | None = None
+    # Id prefix -> the highest number the document ever used: a fresh id is drawn above it.
+    id_floor: dict[str, int] = field(default_factory=dict)
 
 
 def cue_key(cue: dict[str, Any]) -> str:
