@@ -30,6 +30,16 @@ def test_a_new_label_set_is_minor_a_changed_or_removed_one_major() -> None:
     assert _bump(_schema(kind=["direct"], role=["SOURCE"]), _schema(kind=["direct"])) == "MAJOR"
 
 
+def test_the_suggestions_schema_does_not_decide_the_dataset_version() -> None:
+    # Suggestions never reach the dataset: a new suggestion source is no change of the data at all.
+    old, new = _schema(source=["name", "pattern"]), _schema(source=["name", "pattern", "coref"])
+    same = {"annotations": _schema(kind=["direct"])}
+    before = diff.Snapshot(documents={}, schemas={**same, "suggestions": old})
+    after = diff.Snapshot(documents={}, schemas={**same, "suggestions": new})
+    assert diff.diff(before, after).required_bump() is None
+    assert _bump(old, new) == "MAJOR"  # the same change in the annotations schema is MAJOR
+
+
 def test_an_old_release_is_validated_against_its_own_schema(tmp_path: Path) -> None:
     """v1.0.0's document.json has free-text rights, which today's schema refuses; diff still reads it."""
     first = "9296c4f0d571bba9d82f65eafc9e59a305ed8122"

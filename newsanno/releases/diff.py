@@ -13,6 +13,9 @@ from typing import Any
 from newsanno import schema
 
 BUMPS: tuple[str, ...] = ("PATCH", "MINOR", "MAJOR")  # in increasing order
+# Schemas of files the build never reads (machine suggestions are never gold): their label sets and
+# fields do not reach the dataset, so they do not decide its version.
+OUTSIDE_THE_DATASET = frozenset({"suggestions"})
 
 
 @dataclass(frozen=True)
@@ -228,6 +231,8 @@ def diff(old: Snapshot, new: Snapshot) -> Diff:
         if doc.metadata or doc.layers:
             result.documents.append(doc)
     for name in sorted(old.schemas.keys() | new.schemas.keys()):
+        if name in OUTSIDE_THE_DATASET:
+            continue
         before, after = old.schemas.get(name, {}), new.schemas.get(name, {})
         old_sets, new_sets = _label_sets(before), _label_sets(after)
         result.label_sets.update(_set_changes(old_sets, new_sets, name, only=old_sets))
