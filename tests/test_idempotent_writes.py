@@ -1,0 +1,128 @@
+"""Issue 22, class 3: multi-file writes that a crash or a repeat cannot double, mix or silently undo.
+
+``accept`` writes gold and then suggestions.json; a crash between the two, or a plain re-run,
+must not put an item into gold twice.  ``validate`` refuses two quotes, claims or mentions on one
+span.  ``adjudicate`` refuses a record made for other inputs (swapped, or gold given as A).  A
+build interrupted at any step of its folder swap is recovered by the next build.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import DocBuilder, alpha, run_cli, write_document
+
+from newsanno.cli import accept as accept_cli
+
+SUGGEST_TEXT = 'On Monday, Maria Lopez said, "We will win the vote." The Springfield Tribune disagreed. Maria Lopez left.\n'
+
+
+def _fresh(corpus: Path) -> Path:
+    folder = write_document(corpus, DocBuilder("delta", SUGGEST_TEXT), "train")
+    assert run_cli("suggest", "--raw", corpus, "delta").returncode == 0
+    return folder
+
+
+def _read(path: Path) -> dict[str, Any]:
+    return json.loads(path.read_text(encoding="utf-8"))
+
+
+def _spans(gold: dict[str, Any], layer: str) -> list[tuple[int, int]]:
+    return [(x["start"], x["end"]) for x in gold[layer]]
+
+
+def _crash_on_second_write(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """Make accept's second write (suggestions.json) fail as a crash would, after gold was written."""
+    real, written = accept_cli.write_atomic, []
+
+    def write(path: Path, data: bytes, **kw: Any) -> None:
+        if written:
+            raise KeyboardInterrupt  # the process dies here: no handler may tidy up
+        written.append(path)
+        real(path, data, **kw)
+
+    monkeypatch.setattr(accept_cli, "write_atomic", write)
+    return written
+
+
+@pytest.mark.parametrize("ids", [["--all"], ["QUOTE"]])
+def test_accept_rerun_after_a_crash_between_its_writes_adds_nothing_twice(
+    corpus: Path, monkeypatch: pytest.MonkeyPatch, ids: list[str]
+) -> None:
+    folder = _fresh(corpus)
+    sugg = _read(folder / "suggestions.json")
+    ids = [sugg["quotes"][0]["id"] if i == "QUOTE" else i for i in ids]
+    written = _crash_on_second_write(monkeypatch)
+    crashed = run_cli("accept", "--raw", corpus, "delta", *ids)
+    assert crashed.returncode != 0 and written == [folder / "annotations.json"]
+    assert _read(folder / "suggestions.json") == sugg, "the crash left suggestions.json as it was"
+    after_crash = (folder / "annotations.json").read_bytes()
+    monkeypatch.undo()
+
+    again = run_cli("accept", "--raw", corpus, "delta", *ids)
+
+    assert again.returncode == 0, again.stderr
+    assert "already in gold" in again.stdout
+    assert (folder / "annotations.json").read_bytes() == after_crash, "the re-run added nothing to gold"
+    gold = _read(folder / "annotations.json")
+    for layer in ("mentions", "quotes"):
+        assert len(set(_spans(gold, layer))) == len(gold[layer])
+    left = _read(folder / "suggestions.json")
+    assert not {q["id"] for q in left["quotes"]} & set(ids)
+    assert run_cli("validate", "--raw", corpus, folder).returncode == 0
+    # A third run: the ids are gone from suggestions.json (refused, nothing written), or --all accepts nothing new.
+    before = {p.name: p.read_bytes() for p in folder.iterdir()}
+    third = run_cli("accept", "--raw", corpus, "delta", *ids)
+    assert third.returncode == (0 if ids == ["--all"] else 1), third.stderr
+    assert {p.name: p.read_bytes() for p in folder.iterdir()} == before
+
+
+def test_accept_of_a_span_the_annotator_already_marked_reuses_it(corpus: Path) -> None:
+    folder = _fresh(corpus)
+    sugg = _read(folder / "suggestions.json")
+    speaker = next(m for m in sugg["mentions"] if m["text"] == "Maria Lopez")
+    gold = _read(folder / "annotations.json")
+    gold["entities"] = [{"id": "E7", "name": "Maria Lopez", "type": "PERSON", "wikidata": None}]
+    gold["mentions"] = [{**speaker, "id": "M9", "entity_id": "E7"}]
+    (folder / "annotations.json").write_text(json.dumps(gold, indent=2) + "\n", encoding="utf-8")
+    quote = next(q for q in sugg["quotes"] if q["speaker_mention_id"] == speaker["id"])
+
+    result = run_cli("accept", "--raw", corpus, "delta", speaker["id"], quote["id"])
+
+    assert result.returncode == 0, result.stderr
+    gold = _read(folder / "annotations.json")
+    assert [m["id"] for m in gold["mentions"]] == ["M9"], "the hand-made mention is the accepted one"
+    assert gold["quotes"][0]["speaker_mention_id"] == "M9" and gold["quotes"][0]["speaker_entity_id"] == "E7"
+    assert run_cli("validate", "--raw", corpus, folder).returncode == 0
+
+
+@pytest.mark.parametrize(
+    ("layer", "index"),
+    [("quotes", 0), ("quotes", 1), ("claims", 0), ("claims", 1), ("mentions", 1)],
+)
+def test_validate_refuses_the_same_annotation_twice_on_one_span(tmp_path: Path, layer: str, index: int) -> None:
+    b = alpha()
+    twin = {**b.ann[layer][index], "id": "X9"}
+    b.ann[layer].append(twin)
+    write_document(tmp_path / "raw", b, "train")
+
+    result = run_cli("validate", "--raw", tmp_path / "raw")
+
+    assert result.returncode == 1
+    line = next(x for x in result.stdout.splitlines() if "span.duplicate" in x)
+    first = b.ann[layer][index]["id"]
+    assert re.search(rf"\[span\.duplicate\] /{layer}/{len(b.ann[layer]) - 1} \(X9\)", line), line
+    assert f"same span {twin['start']}-{twin['end']} as '{first}'" in line
+
+
+def test_two_names_on_one_span_are_reported_once(tmp_path: Path) -> None:
+    b = alpha()
+    b.mentions.append({**b.mentions[0], "id": "X9"})  # NAM twice: the flat-names rule says it
+    write_document(tmp_path / "raw", b, "train")
+    result = run_cli("validate", "--raw", tmp_path / "raw")
+    assert result.returncode == 1
+    assert "span.nam_overlap" in result.stdout and "span.duplicate" not in result.stdout
