@@ -8,13 +8,14 @@ build interrupted at any step of its folder swap is recovered by the next build.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import DocBuilder, alpha, run_cli, write_document
+from conftest import DocBuilder, alpha, dump, run_cli, write_document
 
 from newsanno.cli import accept as accept_cli
 
@@ -126,3 +127,71 @@ def test_two_names_on_one_span_are_reported_once(tmp_path: Path) -> None:
     result = run_cli("validate", "--raw", tmp_path / "raw")
     assert result.returncode == 1
     assert "span.nam_overlap" in result.stdout and "span.duplicate" not in result.stdout
+
+
+def _adjudication_folder(tmp_path: Path) -> Path:
+    """The alpha document with A and B beside it, B differing in two decisions' worth."""
+    folder = write_document(tmp_path / "raw", alpha(), "train")
+    b = alpha()
+    b.quotes[0]["kind"] = "indirect"
+    b.claims[1]["checkworthiness"] = "CFS"
+    (folder / "annotations.a.json").write_text(dump(alpha().annotations()), encoding="utf-8")
+    (folder / "annotations.b.json").write_text(dump(b.annotations()), encoding="utf-8")
+    return folder
+
+
+def _decided(folder: Path) -> Path:
+    """A record with every item decided, as an adjudicator leaves it."""
+    a, b, rec = folder / "annotations.a.json", folder / "annotations.b.json", folder / "adjudication.json"
+    assert run_cli("adjudicate", a, b, "--record", rec).returncode == 1
+    record = _read(rec)
+    assert len(record["items"]) == 2
+    for item in record["items"]:
+        item.update(decision="keep_b", reason="B follows the rule.")
+    rec.write_text(dump(record), encoding="utf-8")
+    return rec
+
+
+def test_adjudicate_refuses_inputs_the_record_was_not_made_from(tmp_path: Path) -> None:
+    folder = _adjudication_folder(tmp_path)
+    rec = _decided(folder)
+    a, b, gold = folder / "annotations.a.json", folder / "annotations.b.json", folder / "annotations.json"
+    assert run_cli("adjudicate", a, b, "--record", rec).returncode == 0  # decided: the digests are recorded
+    recorded = rec.read_bytes()
+    assert {"a_sha256", "b_sha256"} <= _read(rec).keys()
+    copies = tmp_path / "copies"
+    copies.mkdir()
+    (copies / "annotations.a.json").write_bytes(b.read_bytes())  # swapped by copying: the names are right
+    (copies / "annotations.b.json").write_bytes(a.read_bytes())
+    attacks = {
+        "swapped": (b, a, "A and B are swapped"),
+        "gold as A": (gold, b, "these are not its inputs"),
+        "gold as B": (a, gold, "these are not its inputs"),
+        "swapped contents": (copies / "annotations.a.json", copies / "annotations.b.json", "A and B are swapped"),
+    }
+    for name, (x, y, why) in attacks.items():
+        result = run_cli("adjudicate", x, y, "--record", rec, "--out", tmp_path / "merged.json")
+        assert result.returncode == 1, name
+        lines = (result.stdout + result.stderr).splitlines()
+        assert len(lines) == 1 and "[adjudication.inputs]" in lines[0] and why in lines[0], (name, lines)
+        assert rec.read_bytes() == recorded, f"{name}: the record and its decisions are untouched"
+        assert not (tmp_path / "merged.json").exists()
+
+
+def test_an_old_record_without_digests_is_read_and_gets_them(tmp_path: Path) -> None:
+    folder = _adjudication_folder(tmp_path)
+    rec = _decided(folder)
+    old = _read(rec)
+    for key in ("a_sha256", "b_sha256"):
+        old.pop(key, None)
+    rec.write_text(dump(old), encoding="utf-8")
+    a, b = folder / "annotations.a.json", folder / "annotations.b.json"
+    assert run_cli("validate", "--raw", folder.parent, "--no-cache").returncode == 0
+
+    result = run_cli("adjudicate", a, b, "--record", rec)
+
+    assert result.returncode == 0, result.stdout + result.stderr
+    new = _read(rec)
+    assert new["a_sha256"] == hashlib.sha256(a.read_bytes()).hexdigest() and new["b_sha256"] == hashlib.sha256(b.read_bytes()).hexdigest()
+    assert [(x["decision"], x["reason"]) for x in new["items"]] == [(x["decision"], x["reason"]) for x in old["items"]]
+    assert run_cli("adjudicate", b, a, "--record", rec).returncode == 1  # and now a swap is refused by name
