@@ -11,6 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -195,3 +197,90 @@ def test_an_old_record_without_digests_is_read_and_gets_them(tmp_path: Path) -> 
     assert new["a_sha256"] == hashlib.sha256(a.read_bytes()).hexdigest() and new["b_sha256"] == hashlib.sha256(b.read_bytes()).hexdigest()
     assert [(x["decision"], x["reason"]) for x in new["items"]] == [(x["decision"], x["reason"]) for x in old["items"]]
     assert run_cli("adjudicate", b, a, "--record", rec).returncode == 1  # and now a swap is refused by name
+
+
+# A build killed at each step of its folder swap: the child process dies with os._exit at the named
+# point (no handler, no cleanup, as under SIGKILL), after the step before it completed.
+KILLER = """
+import os, sys
+from pathlib import Path
+from newsanno.builder import BuildOptions, RunOptions, build_dataset, dataset, staging
+
+raw, out, cache, where = Path(sys.argv[1]), Path(sys.argv[2]), Path(sys.argv[3]), sys.argv[4]
+def die(*args, **kwargs):
+    os._exit(9)
+if where == "building":
+    real = dataset._write
+    def write(raw, stage, *args):
+        (stage / "half-written.parquet").write_bytes(b"PAR1")
+        die()
+    dataset._write = write
+elif where == "discarding":
+    def discard(retired):
+        next(p for p in sorted(retired.rglob("*")) if p.is_file()).unlink()
+        die()
+    staging._discard = discard
+else:
+    setattr(staging, where, die)
+build_dataset(raw, out, card="# Killed card\\n", options=BuildOptions(run=RunOptions(cache_dir=cache), version="9.8.7"))
+"""
+
+STEPS = {
+    # where it dies: (no dataset/ folder left behind?, what the next run says it did)
+    "building": (False, ["removed .dataset.staging-"]),
+    "_retire": (False, ["removed .dataset.staging-"]),
+    "_install": (True, ["restored from .dataset.old-", "removed .dataset.staging-"]),
+    "_discard": (False, ["removed .dataset.old-"]),
+    "discarding": (False, ["removed .dataset.old-"]),
+}
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("where", STEPS)
+def test_a_build_killed_at_any_step_of_its_swap_is_recovered_by_the_next(corpus: Path, tmp_path: Path, where: str) -> None:
+    from newsanno.builder import BuildOptions, RunOptions, build_dataset, staging
+
+    options = BuildOptions(run=RunOptions(cache_dir=tmp_path / "cache"), version="9.8.7")
+    parent = tmp_path / "site"
+    out = parent / "dataset"
+    assert build_dataset(corpus, out, card="# Old card\n", options=options).ok
+    old = _tree(out)
+
+    killed = subprocess.run([sys.executable, "-c", KILLER, corpus, out, tmp_path / "cache", where], capture_output=True, text=True)
+
+    assert killed.returncode == 9, killed.stderr
+    gone, said = STEPS[where]
+    assert out.exists() is not gone
+    assert sorted(p.name for p in parent.iterdir()) != ["dataset"], "the kill left something behind"
+    if gone:
+        notes = staging.recover(out)  # on its own: the last complete dataset comes back, whatever is built next
+        assert _tree(out) == old
+        assert len(notes) == len(said) and all(n.message.startswith(s) for n, s in zip(notes, said, strict=True)), notes
+        assert build_dataset(corpus, out, card="# New card\n", options=options).ok
+    else:
+        result = build_dataset(corpus, out, card="# New card\n", options=options)
+        assert result.ok, result.problems
+        warned = [p.message for p in result.problems if p.code == "output.recovered"]
+        assert len(warned) == len(said) and all(w.startswith(s) for w, s in zip(warned, said, strict=True)), warned
+        assert all(p.severity == "warning" and p.file == str(out) for p in result.problems if p.code == "output.recovered")
+    assert sorted(p.name for p in parent.iterdir()) == ["dataset"]
+    assert build_dataset(corpus, tmp_path / "fresh", card="# New card\n", options=options).ok
+    assert _tree(out) == _tree(tmp_path / "fresh")
+
+
+def test_recovery_removes_a_planted_link_without_following_it(tmp_path: Path) -> None:
+    from newsanno.builder import staging
+
+    victim = tmp_path / "victim"
+    victim.mkdir()
+    (victim / "keep.txt").write_text("mine\n", encoding="utf-8")
+    out = tmp_path / "site" / "dataset"
+    out.parent.mkdir()
+    (out.parent / ".dataset.old-x1").symlink_to(victim, target_is_directory=True)
+    notes = staging.recover(out)
+    assert not out.exists(), "a link is never restored as the dataset"
+    assert (victim / "keep.txt").read_text(encoding="utf-8") == "mine\n"
+    assert [n.code for n in notes] == ["output.recovered"] and not (out.parent / ".dataset.old-x1").is_symlink()
