@@ -151,6 +151,7 @@ def small_repo(tmp_path: Path) -> Path:
     for make, split in FIXTURES.values():
         write_document(repo / "raw", make(), split)
     (repo / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1.0.0"\n', encoding="utf-8")
+    (repo / "CHANGELOG.md").write_text("# Changelog\n\n## [1.0.0] - 2026-01-02\n", encoding="utf-8")
     (repo / "dataset").mkdir()
     (repo / "dataset" / "data.txt").write_text("rows\n", encoding="utf-8")
     checksums.write(repo / "dataset")
