@@ -189,7 +189,11 @@ def release_of(repo: Path, rev: str) -> Release | None:
         return None
     release = next((r for r in releases(repo) if r.version == version), None)
     if release is None or release.commit is None:
-        why = release.tag_note if release is not None and release.tag_note else f"no 'Release {rev}' commit"
+        why = (
+            release.tag_note
+            if release is not None and release.tag_note
+            else f"no commit 'Release {rev}' whose pyproject.toml and CHANGELOG.md record {rev[1:]}"
+        )
         raise HistoryError(f"{rev} is not a release of this repository ({why})")
     return release
 
