@@ -21,6 +21,7 @@ import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
+from newsanno.atomic import OutputError, no_room
 from newsanno.problems import Problem
 from newsanno.publish.checksums import file_sha256
 
@@ -111,25 +112,54 @@ def staged_dir(dest: Path, keep: Callable[[], bool] = lambda: True, notes: list[
     On any exception, or when ``keep()`` is false at exit, the staged folder is removed and
     ``dest`` is left exactly as it was.  The staging folder is a sibling so the final rename
     stays on one file system.  What :func:`recover` repaired first is appended to ``notes``.
+    A file system that will not take the output (full, read-only) raises :class:`OutputError`
+    naming ``dest``, whose old content is then intact.
     """
-    dest = dest.absolute()
-    dest.parent.mkdir(parents=True, exist_ok=True)
-    with _locked(dest.parent):
-        repaired = recover(dest)
-        if notes is not None:
-            notes.extend(repaired)
-        stage = Path(tempfile.mkdtemp(prefix=f".{dest.name}.staging-", dir=dest.parent))
-        try:
-            yield stage
-        except BaseException:
-            shutil.rmtree(stage, ignore_errors=True)
+    given, dest = dest, dest.absolute()
+    intact = f"the old {dest.name}/ is intact" if dest.exists() else f"no {dest.name}/ was written"
+    from_body = False
+    try:
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        with _locked(dest.parent):
+            repaired = recover(dest)
+            if notes is not None:
+                notes.extend(repaired)
+            stage = Path(tempfile.mkdtemp(prefix=f".{dest.name}.staging-", dir=dest.parent))
+            try:
+                yield stage
+            except BaseException as exc:
+                shutil.rmtree(stage, ignore_errors=True)
+                if no_room(exc):
+                    raise OutputError(exc, given, intact) from exc  # type: ignore[arg-type]
+                from_body = True
+                raise
+            if not keep():
+                shutil.rmtree(stage, ignore_errors=True)
+                return
+            _swap(stage, dest)
+    except OSError as exc:
+        if from_body or isinstance(exc, OutputError):  # the caller's own error goes on as it was raised
             raise
-        if not keep():
-            shutil.rmtree(stage, ignore_errors=True)
-            return
+        # Making the parent or the stage, the lock, the swap: the output's place refuses.
+        raise OutputError(exc, given, intact) from exc
+
+
+def _swap(stage: Path, dest: Path) -> None:
+    """Steps 2-4: the old output aside, the stage in, the old removed; a refused step is undone."""
+    try:
         retired = _retire(dest) if dest.exists() or dest.is_symlink() else None
+    except OSError:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    try:
         _install(stage, dest)
+    except OSError:
         if retired is not None:
+            retired.rename(dest)
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    if retired is not None:
+        with contextlib.suppress(OSError):  # the new output is in place; a leftover is removed by the next swap
             _discard(retired)
 
 

@@ -17,6 +17,8 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
+from newsanno.atomic import OutputError
+
 # Each subcommand is the module newsanno.cli.<name>; only the one being run is imported, since
 # the stages pull in heavy libraries (spaCy, datasets, matplotlib) that other commands don't need.
 SUBCOMMANDS: dict[str, str] = {
@@ -100,6 +102,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("newsanno: interrupted", file=sys.stderr)
         return 130
+    except OutputError as exc:
+        # A full or read-only file system under the output: its old content is intact, and the user is told so.
+        print(exc.line(), file=sys.stderr)
+        return EXIT_INVALID
     except BrokenPipeError:
         # Point stdout at devnull so the interpreter's final flush does not raise a second time.
         try:

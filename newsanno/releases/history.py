@@ -12,6 +12,7 @@ written out again exactly, checked against the SHA256SUMS it shipped with.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import re
 import shutil
@@ -228,19 +229,23 @@ def checkout(repo: Path, version: str, dest: Path) -> int:
     entries = [line.split("\t", 1) for line in listing.split("\0") if line]
     if not entries:
         raise HistoryError(f"{version}: the release commit {commit[:12]} has no {DATASET}/ folder")
-    dest.mkdir(parents=True, exist_ok=True)
     try:
-        _write_entries(repo, version, entries, dest)
-    except BaseException:
-        _empty(dest)
-        raise
+        dest.mkdir(parents=True, exist_ok=True)
+        try:
+            _write_entries(repo, version, entries, dest)
+        except BaseException:
+            _empty(dest)
+            raise
+    except OSError as exc:  # a full or read-only file system, a missing permission: one line, nothing kept
+        raise HistoryError(f"{dest}: cannot write: {exc.strerror or exc} [Errno {exc.errno}]; nothing of {version} was kept") from exc
     return len(entries)
 
 
 def _empty(folder: Path) -> None:
     """Remove what a failed checkout wrote, leaving the (empty) folder the user named."""
     for child in folder.iterdir():
-        shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+        with contextlib.suppress(OSError):  # on a read-only file system nothing was written to remove
+            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
 
 
 def _write_entries(repo: Path, version: str, entries: list[list[str]], dest: Path) -> None:

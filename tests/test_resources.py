@@ -1,0 +1,126 @@
+"""Issue 22, class 5: resources.  A full or read-only file system under an output gives one line naming
+the output and saying what is intact; a huge one-line text is tokenized within spaCy's limit; suggest
+and adjudicate are near-linear; --num-proc is capped by the CPUs and the work."""
+
+from __future__ import annotations
+
+import contextlib
+import errno
+import os
+import shutil
+import subprocess
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from conftest import alpha, build, dump, run_cli
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+def _size(root: Path) -> int:
+    return sum(p.stat().st_size for p in root.rglob("*") if p.is_file())
+
+
+@contextlib.contextmanager
+def tmpfs(where: Path, size: int) -> Iterator[Path]:
+    """A small tmpfs mounted at ``where`` (root only; CI runs as root)."""
+    where.mkdir(parents=True)
+    mounted = subprocess.run(["mount", "-t", "tmpfs", "-o", f"size={size}", "tmpfs", str(where)], capture_output=True, text=True)
+    if mounted.returncode != 0:
+        pytest.skip(f"needs root to mount a tmpfs (mount said: {mounted.stderr.strip()})")
+    try:
+        yield where
+    finally:
+        subprocess.run(["umount", "-l", str(where)], check=True)
+
+
+def _read_only(where: Path) -> None:
+    subprocess.run(["mount", "-o", "remount,ro", str(where)], check=True)
+
+
+def _one_line(result: subprocess.CompletedProcess[str], output: Path, intact: str, cause: str) -> None:
+    lines = (result.stdout + result.stderr).strip().splitlines()
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert len(lines) == 1 and lines[0].startswith(f"{output}: cannot write: {cause}"), lines
+    assert intact in lines[0] and "Traceback" not in lines[0] and "internal error" not in lines[0]
+
+
+def test_a_full_file_system_under_out_leaves_the_old_dataset_and_says_so(built: Path, corpus: Path, card: Path, tmp_path: Path) -> None:
+    with tmpfs(tmp_path / "small", _size(built) * 3 // 2 + 64 * 1024) as fs:
+        out = fs / "dataset"
+        shutil.copytree(built, out)
+        old = _tree(out)
+        card.write_text(card.read_text(encoding="utf-8") + "\nA changed card.\n", encoding="utf-8")
+        result = build(corpus, out, card)
+        _one_line(result, out, "the old dataset/ is intact", "No space left on device [Errno 28]")
+        assert _tree(out) == old and sorted(p.name for p in fs.iterdir()) == ["dataset"]
+
+
+def test_a_read_only_file_system_under_out_leaves_the_old_dataset_and_says_so(
+    built: Path, corpus: Path, card: Path, tmp_path: Path
+) -> None:
+    with tmpfs(tmp_path / "ro", 4 << 20) as fs:
+        out = fs / "dataset"
+        shutil.copytree(built, out)
+        old = _tree(out)
+        _read_only(fs)
+        result = build(corpus, out, card)
+        _one_line(result, out, "the old dataset/ is intact", "Read-only file system [Errno 30]")
+        assert _tree(out) == old
+        fresh = build(corpus, fs / "new" / "dataset", card)  # a parent that cannot be made, either
+        _one_line(fresh, fs / "new" / "dataset", "no dataset/ was written", "Read-only file system [Errno 30]")
+
+
+def test_file_outputs_on_a_read_only_or_full_file_system_get_one_line(tmp_path: Path) -> None:
+    with tmpfs(tmp_path / "fs", 256 * 1024) as fs:
+        folder = fs / "alpha"
+        folder.mkdir()
+        (folder / "text.txt").write_text(alpha().text, encoding="utf-8")
+        a, b = folder / "annotations.a.json", folder / "annotations.b.json"
+        a.write_text(dump(alpha().annotations()), encoding="utf-8")
+        b.write_text(dump(alpha().annotations()), encoding="utf-8")
+        filler = fs / "filler"
+        fd = os.open(filler, os.O_WRONLY | os.O_CREAT)
+        with contextlib.suppress(OSError):  # fill the file system to the last byte
+            while os.write(fd, b"\0" * 4096):
+                pass
+        os.close(fd)
+        result = run_cli("adjudicate", a, b, "--record", folder / "adjudication.json", "--out", folder / "merged.json")
+        _one_line(result, folder / "adjudication.json", "nothing was written", "No space left on device [Errno 28]")
+        filler.unlink()
+        _read_only(fs)
+        result = run_cli("adjudicate", a, b, "--record", folder / "adjudication.json")
+        _one_line(result, folder / "adjudication.json", "nothing was written", "Read-only file system [Errno 30]")
+        assert sorted(p.name for p in folder.iterdir()) == ["annotations.a.json", "annotations.b.json", "text.txt"]
+
+
+def test_checkout_onto_a_full_file_system_keeps_nothing_and_says_so(tmp_path: Path) -> None:
+    from conftest import ROOT
+
+    with tmpfs(tmp_path / "fs", 64 * 1024) as fs:
+        result = run_cli("checkout", "1.0.0", fs / "old", "--repo", ROOT)
+        lines = result.stderr.strip().splitlines()
+        assert result.returncode == 1 and len(lines) == 1, lines
+        assert lines[0] == f"newsanno checkout: {fs / 'old'}: cannot write: No space left on device [Errno 28]; nothing of 1.0.0 was kept"
+        assert list((fs / "old").iterdir()) == []
+
+
+@pytest.mark.parametrize("code", [errno.ENOSPC, errno.EROFS, errno.EDQUOT])
+def test_a_write_refused_midway_through_a_build_keeps_the_old_dataset(
+    built: Path, corpus: Path, card: Path, monkeypatch: pytest.MonkeyPatch, code: int
+) -> None:
+    """Without root: the failure injected where the builder writes its Parquet files."""
+    from newsanno.builder import parquet
+
+    def refuse(*args: object, **kwargs: object) -> None:
+        raise OSError(code, os.strerror(code))
+
+    monkeypatch.setattr(parquet.ShardWriter, "_flush", refuse)
+    old = _tree(built)
+    result = build(corpus, built, card)
+    _one_line(result, built, "the old dataset/ is intact", f"{os.strerror(code)} [Errno {code}]")
+    assert _tree(built) == old
+    assert sorted(p.name for p in built.parent.iterdir() if p.name.startswith(".dataset")) == []
