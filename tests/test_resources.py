@@ -124,3 +124,48 @@ def test_a_write_refused_midway_through_a_build_keeps_the_old_dataset(
     _one_line(result, built, "the old dataset/ is intact", f"{os.strerror(code)} [Errno {code}]")
     assert _tree(built) == old
     assert sorted(p.name for p in built.parent.iterdir() if p.name.startswith(".dataset")) == []
+
+
+def test_a_one_line_text_longer_than_spacys_max_length_validates(tmp_path: Path) -> None:
+    from conftest import DocBuilder, write_document
+
+    text = ("Maria said the plan works. " * 45_000)[:1_200_000].rstrip() + "\n"  # one paragraph over 1,000,000
+    write_document(tmp_path / "raw", DocBuilder("big", text), "train")
+    result = run_cli("validate", "--raw", tmp_path / "raw", "--no-cache")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "internal error" not in result.stderr
+
+
+def test_tokenizing_in_pieces_changes_no_token_and_no_sentence() -> None:
+    import random
+
+    from newsanno import tokens
+
+    rnd = random.Random(22)
+    words = [
+        "Maria",
+        "said",
+        "the",
+        "budget",
+        "is",
+        "balanced.",
+        "It's",
+        "\u201cfine,\u201d",
+        "(yes)",
+        "U.S.",
+        "3%!",
+        "why?",
+        "e-mail",
+        "\u00e9t\u00e9",
+    ]
+    for _ in range(200):
+        text = "\n\n".join(" ".join(rnd.choice(words) for _ in range(rnd.randrange(1, 300))) for _ in range(rnd.randrange(1, 4)))
+        whole, cut = tokens.tokenize(text, limit=10**9), tokens.tokenize(text, limit=rnd.randrange(20, 300))
+        assert (cut.starts, cut.ends) == (whole.starts, whole.ends)
+    # Sentence ends within the last tenth of every piece: the cuts fall between sentences.
+    text = "Maria said the budget is balanced. " * 400 + "Then she left!\n\nA new paragraph, then more. " * 30
+    whole, cut = tokens.tokenize(text, limit=10**9), tokens.tokenize(text, limit=400)
+    assert cut == whole and len(whole.sentences) == 400 + 2 * 30
+    one_token = "x" * 2_500  # no whitespace at all: cut, never refused
+    split = tokens.tokenize(one_token, limit=1_000)
+    assert [e - s for s, e in zip(split.starts, split.ends, strict=True)] == [1_000, 1_000, 500]
