@@ -169,3 +169,26 @@ def test_tokenizing_in_pieces_changes_no_token_and_no_sentence() -> None:
     one_token = "x" * 2_500  # no whitespace at all: cut, never refused
     split = tokens.tokenize(one_token, limit=1_000)
     assert [e - s for s, e in zip(split.starts, split.ends, strict=True)] == [1_000, 1_000, 500]
+
+
+def test_num_proc_is_capped_by_the_cpus_and_the_work(corpus: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import multiprocessing.context
+
+    from newsanno.builder import engines
+
+    started: list[int] = []
+    real = multiprocessing.context.ForkContext.Pool
+
+    def spy(self, processes=None, *args, **kwargs):  # type: ignore[no-untyped-def]
+        started.append(processes)
+        return real(self, processes, *args, **kwargs)
+
+    monkeypatch.setattr(multiprocessing.context.ForkContext, "Pool", spy)
+    serial = run_cli("validate", "--raw", corpus, "--no-cache")
+    wide = run_cli("validate", "--raw", corpus, "--no-cache", "--num-proc", "256")
+    assert (wide.returncode, wide.stdout) == (serial.returncode, serial.stdout)
+    documents = len(list(corpus.iterdir()))
+    assert started in ([], [min(engines.cpus(), documents)])  # one CPU: no pool at all
+    assert all(n <= min(engines.cpus(), documents) for n in started)
+    assert engines.workers(256, 2) <= 2 and engines.workers(256, 0) == 1 and engines.workers(1, 500) == 1
+    assert engines.workers(10**6, 10**6) == engines.cpus()
