@@ -16,6 +16,7 @@ plus ``reasons`` (item id -> source and reason).  Pure functions: the CLI reads 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
@@ -122,8 +123,20 @@ class _Builder:
         self.out["reasons"][item["id"]] = {"source": "quotes", "reason": reason}
 
 
-def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
-    return all(end <= a or b <= start for a, b in taken)
+class _Taken:
+    """The characters of a text already covered by a chosen match: one byte each, so that
+    checking and marking a span costs its length, not the number of matches before it."""
+
+    def __init__(self, size: int, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._mask = bytearray(size)
+        for start, end in spans:
+            self.add(start, end)
+
+    def free(self, start: int, end: int) -> bool:
+        return self._mask.find(1, start, end) == -1
+
+    def add(self, start: int, end: int) -> None:
+        self._mask[start:end] = b"\x01" * (end - start)
 
 
 def name_matches(text: str, names: dict[str, Name]) -> list[tuple[int, Name]]:
@@ -131,32 +144,35 @@ def name_matches(text: str, names: dict[str, Name]) -> list[tuple[int, Name]]:
     boundaries = grapheme_boundaries(text)
     found = [(start, name) for name in names.values() for start in token_occurrences(text, name.text, boundaries)]
     found.sort(key=lambda f: (-len(f[1].text), f[0]))
-    taken: list[tuple[int, int]] = []
+    taken = _Taken(len(text))
     chosen = []
     for start, name in found:
-        if _free(taken, start, start + len(name.text)):
-            taken.append((start, start + len(name.text)))
+        if taken.free(start, start + len(name.text)):
+            taken.add(start, start + len(name.text))
             chosen.append((start, name))
     return sorted(chosen, key=lambda c: c[0])
 
 
 def pattern_matches(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, str, str]]:
     """(start, matched text, label) of number and date patterns that overlap nothing in ``taken`` nor each other."""
-    taken = list(taken)
+    covered = _Taken(len(text), taken)
     found = []
     for label, pattern in PATTERNS:
         for match in pattern.finditer(text):
-            if _free(taken, match.start(), match.end()):
-                taken.append(match.span())
+            if covered.free(match.start(), match.end()):
+                covered.add(*match.span())
                 found.append((match.start(), match.group(), label))
     return sorted(found)
 
 
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """The stretch from the sentence end before ``start`` to the sentence end after ``end`` (a paragraph at most)."""
-    left = 0
-    for match in _SENTENCE_END.finditer(text, 0, start):
-        left = match.end()
+def _sentence(text: str, start: int, end: int, ends: list[int]) -> tuple[int, int]:
+    """The stretch from the sentence end before ``start`` to the sentence end after ``end`` (a paragraph at most).
+
+    ``ends`` are the ends of every :data:`_SENTENCE_END` match in ``text``, found once: the last
+    one at or before ``start`` is a bisection away (a scan from 0 per quote was quadratic).
+    """
+    before = bisect.bisect_right(ends, start)
+    left = ends[before - 1] if before else 0
     if _SENTENCE_END.match(text, end - 2) or _SENTENCE_END.match(text, end - 1):
         return left, end  # a passage ending in '."' or '!”' ends its sentence too
     right_match = _SENTENCE_END.search(text, end)
@@ -178,14 +194,18 @@ def _cue_in(text: str, lo: int, hi: int, anchor: int) -> dict[str, Any] | None:
 def quote_candidates(text: str, speakers: list[dict[str, Any]]) -> list[tuple[dict[str, Any], str]]:
     """Direct-quote candidates (without id) and their reasons: marked passages with a cue in their sentence."""
     found = []
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]
+    speakers = sorted(speakers, key=lambda m: m["start"])
+    starts = [m["start"] for m in speakers]
     for match in _QUOTE_PAIRS.finditer(text):
         group = 1 if match.group(1) is not None else 2
         start, end = match.start(group), match.end(group)
-        lo, hi = _sentence(text, match.start(), match.end())
+        lo, hi = _sentence(text, match.start(), match.end(), ends)
         cue = _cue_in(text, lo, match.start(), match.start()) or _cue_in(text, match.end(), hi, match.end())
         if cue is None:
             continue
-        outside = [m for m in speakers if lo <= m["start"] and m["end"] <= hi and (m["end"] <= match.start() or m["start"] >= match.end())]
+        near = speakers[bisect.bisect_left(starts, lo) : bisect.bisect_right(starts, hi)]  # those starting in the sentence
+        outside = [m for m in near if m["end"] <= hi and (m["end"] <= match.start() or m["start"] >= match.end())]
         speaker = min(outside, key=lambda m: min(abs(m["end"] - match.start()), abs(m["start"] - match.end())), default=None)
         item = {
             "start": start,

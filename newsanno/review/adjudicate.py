@@ -140,13 +140,20 @@ def _overlaps(x: Span, y: Span) -> bool:
 
 
 def span_pairs(only_a: list[Span], only_b: list[Span]) -> list[tuple[Span, Span]]:
-    """Unmatched spans of A and B that overlap, paired one to one in text order."""
-    pairs, taken = [], set()
+    """Unmatched spans of A and B that overlap, paired one to one in text order: each span of A
+    (sorted) with the first span of B (sorted) that overlaps it and is not paired yet.
+
+    One pass over both: a span of B that ends before the current span of A starts overlaps no
+    later one either, and is passed for good; the first one left either overlaps or starts
+    after it ends, as do all behind it.
+    """
+    pairs, i = [], 0
     for sa in only_a:
-        sb = next((s for s in only_b if s not in taken and _overlaps(sa, s)), None)
-        if sb is not None:
-            taken.add(sb)
-            pairs.append((sa, sb))
+        while i < len(only_b) and only_b[i][1] <= sa[0]:
+            i += 1
+        if i < len(only_b) and _overlaps(sa, only_b[i]):
+            pairs.append((sa, only_b[i]))
+            i += 1
     return pairs
 
 
