@@ -270,22 +270,10 @@ def _random_side(rnd: object, n: int, seed: int, noise: float) -> dict[str, obje
 
 def _reference_cluster(mentions, va, vb, entries):  # type: ignore[no-untyped-def]
     """The plain computation the merge's clustering replaces: every joiner scans its entity."""
-    from newsanno.review.adjudicate import chosen, components
-    from newsanno.review.adjudication_merge import _Clusters, _key
+    from newsanno.review.adjudication_merge import _Clusters, shared_clusters
 
     uf = _Clusters(list(mentions))
-    won = {}
-    for spans, pa, _ in components(va, vb):
-        entry = entries.get(f"coref.entity@{_key(spans[0])}")
-        clusters, side = pa, "both"
-        if entry is not None:
-            clusters = [[(x[0], x[1]) for x in group] for group in chosen(entry)]
-            side = {"keep_a": "a", "keep_b": "b"}.get(entry["decision"], "edit")
-        for group in clusters:
-            kept = [s for s in group if s in mentions]
-            for s in kept[1:]:
-                uf.union(s, kept[0])
-        won.update(dict.fromkeys(spans, side))
+    won = shared_clusters(uf, mentions, va, vb, entries)
     merged_at = {(side, orig): s for s, (_, side, orig, _) in mentions.items()}
     for s, (_, side, orig, _) in mentions.items():
         if side == "both":

@@ -81,6 +81,13 @@ class _Clusters:
 
 def _cluster(mentions: Decided, va: View, vb: View, entries: dict[str, dict[str, Any]]) -> list[list[Span]]:
     uf = _Clusters(list(mentions))
+    won = shared_clusters(uf, mentions, va, vb, entries)
+    _join_kept(uf, won, mentions, va, vb)
+    return uf.groups()
+
+
+def shared_clusters(uf: _Clusters, mentions: Decided, va: View, vb: View, entries: dict[str, dict[str, Any]]) -> dict[Span, str]:
+    """Union the shared mentions as each component's clustering was decided; returns whose it followed per span."""
     won: dict[Span, str] = {}  # shared span -> whose clustering it follows
     for spans, pa, _ in components(va, vb):
         entry = entries.get(f"coref.entity@{_key(spans[0])}")
@@ -93,6 +100,10 @@ def _cluster(mentions: Decided, va: View, vb: View, entries: dict[str, dict[str,
             for s in kept[1:]:
                 uf.union(s, kept[0])
         won.update(dict.fromkeys(spans, side))
+    return won
+
+
+def _join_kept(uf: _Clusters, won: dict[Span, str], mentions: Decided, va: View, vb: View) -> None:
     merged_at = {(side, orig): s for s, (_, side, orig, _) in mentions.items()}
     # A mention only one side kept joins its entity's other mentions on that side: each one
     # placed in the merge (shared, or kept from that side), preferring those whose clustering
@@ -112,7 +123,6 @@ def _cluster(mentions: Decided, va: View, vb: View, entries: dict[str, dict[str,
         placed = [(t, t) for t in mates if t in won and t in mentions] + [(merged_at[side, t], t) for t in mates if (side, t) in merged_at]
         good = [(t, o) for t, o in placed if t not in won or won[t] in (side, "both")]
         _join_all_but_own(uf, joiners, good, placed)
-    return uf.groups()
 
 
 def _join_all_but_own(
