@@ -59,7 +59,7 @@ def _pieces(paragraph: str, limit: int) -> list[str]:
     no token; a cut after a sentence end changes no sentence either.  Only a paragraph with no
     sentence end in the last tenth of a piece gets an extra sentence break at the cut, and only
     a run of ``limit`` characters without whitespace is cut inside a token: a documented limit
-    (docs/security.md) that no text of the corpus comes near.
+    (README, Security notes) that no text of the corpus comes near.
     """
     pieces, start = [], 0
     while len(paragraph) - start > limit:
