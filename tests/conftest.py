@@ -276,6 +276,60 @@ FIXTURES: dict[str, tuple[Callable[[], DocBuilder], str]] = {
 }
 
 
+# Two articles in English Wikinews's plain-text layout, written for the tests (the profile has not
+# seen them): headline, date line, paragraphs and headings, Categories line, Source line and licence.
+WIKINEWS_FERRY_URL = "https://en.wikinews.org/wiki/Harbour_ferry_returns_to_service_after_storm_repairs"
+WIKINEWS_LICENCE = (
+    "From Wikinews, the free news source you can write (https://en.wikinews.org), by Wikinews contributors; "
+    "available under the Creative Commons Attribution 2.5 licence (https://creativecommons.org/licenses/by/2.5/)."
+)
+# An article the profile has not seen: a heading, a lead-in without final punctuation, a
+# Sources section, a Categories line and the Source paragraph.
+WIKINEWS_FERRY = f"""Harbour ferry returns to service after storm repairs
+
+Wednesday, March 5, 2025
+
+The Port Calder harbour ferry carried passengers again on Tuesday, two months after a winter
+storm tore its mooring lines.
+
+Repairs
+
+Engineers from the Calder Harbour Authority replaced the ferry's engines, the authority said.
+
+The harbour master wrote in a statement
+
+"We are glad to see the ferry back on the water."
+
+Sources
+
+"Ferry back in service" \u2014 Calder Gazette, March 4, 2025
+
+Categories: March 5, 2025 Transport Published Archived
+
+Source: {WIKINEWS_FERRY_URL}
+{WIKINEWS_LICENCE}
+"""
+WIKINEWS_FERRY_TEXT = (
+    "The Port Calder harbour ferry carried passengers again on Tuesday, two months after a winter storm tore its mooring lines.\n\n"
+    "Repairs\n\n"
+    "Engineers from the Calder Harbour Authority replaced the ferry's engines, the authority said.\n\n"
+    "The harbour master wrote in a statement\n\n"
+    '"We are glad to see the ferry back on the water."\n\n'
+    "Sources\n\n"
+    '"Ferry back in service" \u2014 Calder Gazette, March 4, 2025\n'
+)
+# A second one, short, without headings or categories; a *starred* word stays as printed.
+WIKINEWS_MARKET = f"""Night market opens in Port Calder
+
+Saturday, June 14, 2025
+
+A night market opened on the quay on Friday with *forty* stalls, organisers said.
+
+Source: https://en.wikinews.org/wiki/Night_market_opens_in_Port_Calder
+{WIKINEWS_LICENCE}
+"""
+
+
 CARD_TEXT = "# Fixture card\n\nProse of the maintainers.\n"
 
 
@@ -341,8 +395,13 @@ def overlay_worktree(dest: Path, skip: tuple[str, ...] = ("raw/", "dataset/")) -
 
 
 def copy_seed(dest: Path) -> Path:
-    """A copy of the real raw/ corpus to mutate without touching the checkout."""
-    shutil.copytree(ROOT / "raw", dest)
+    """A raw/ corpus at ``dest`` holding a copy of the seed document alone, to mutate without touching the checkout.
+
+    Only the seed folder is copied, never the rest of raw/, so a test sees one document
+    whatever raw/ holds.
+    """
+    dest.mkdir(parents=True)
+    shutil.copytree(ROOT / "raw" / SEED_ID, dest / SEED_ID)
     return dest
 
 

@@ -198,7 +198,7 @@ def test_bad_id_writes_nothing(raw: Path, doc_id: str, code: str) -> None:
 
 def test_unknown_profile_and_missing_raw(tmp_path: Path, raw: Path) -> None:
     result = run_cli("add", SEED / "source.txt", "--profile", "../schema", "--raw", raw)
-    assert result.returncode == 1 and "unknown profile '../schema'; known profiles: plain, wsws" in result.stderr
+    assert result.returncode == 1 and "unknown profile '../schema'; known profiles: plain, wikinews, wsws" in result.stderr
     assert list(raw.iterdir()) == []
     result = run_cli("add", SEED / "source.txt", "--raw", tmp_path / "nowhere")
     assert result.returncode == 1 and "[add.missing_root]" in result.stderr and not (tmp_path / "nowhere").exists()

@@ -161,6 +161,10 @@ def test_card_metadata_matches_files(built: Path) -> None:
     ner_names = next(f for f in infos["ner"]["features"] if f["name"] == "ner_tags")["list"]["class_label"]["names"]
     assert ner_names["0"] == "O" and len(ner_names) == 37
     assert "Prose of the maintainers." in text
-    persons = sum(m["label"] == "PERSON" for ms in expected("mentions").values() for m in ms)
-    assert f"| PERSON | {persons} |" in text
-    assert "| LAW | 0 |" in text  # every label is listed, zeros included
+    # Per split (train, validation, test: one fixture document each), then in total.
+    persons = {FIXTURES[doc_id][1]: sum(m["label"] == "PERSON" for m in ms) for doc_id, ms in expected("mentions").items()}
+    assert persons["validation"] > 0  # the held-out documents are counted too
+    splits = (persons["train"], persons["validation"], persons["test"])
+    assert f"| PERSON | {' | '.join(map(str, splits))} | {sum(splits)} |" in text
+    assert "| LAW | 0 | 0 | 0 | 0 |" in text  # every label is listed, zeros included
+    assert "|  | train | validation | test | total |" in text and "| documents | 1 | 1 | 1 | 3 |" in text

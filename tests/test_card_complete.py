@@ -68,8 +68,9 @@ def test_dataset_info_has_the_splits_and_sizes_the_hub_writes(card_data: dict, t
         assert info["download_size"] == sum(f.stat().st_size for f in files)
     # What datasets itself records when it loads a one-shard split.
     loaded = load_dataset(str(DATASET), "ner", cache_dir=str(tmp_path))
-    [split] = infos["ner"]["splits"]
-    assert loaded[split["name"]].info.splits[split["name"]].num_bytes == split["num_bytes"]
+    assert sorted(loaded) == sorted(s["name"] for s in infos["ner"]["splits"])  # every split, however many the corpus has
+    for split in infos["ner"]["splits"]:
+        assert loaded[split["name"]].info.splits[split["name"]].num_bytes == split["num_bytes"]
     assert measure(DATASET / "data") == measured  # deterministic
 
 
@@ -86,8 +87,8 @@ def test_every_config_loads_offline_with_its_declared_features(config: str, tmp_
     assert sum(row_counts.values()) == sum(pq.ParquetFile(f).metadata.num_rows for f in (DATASET / "data" / config).glob("*.parquet"))
 
 
-def _snippets() -> dict[str, str]:
-    text = CARD.read_text(encoding="utf-8")
+def _snippets(card: Path = CARD) -> dict[str, str]:
+    text = card.read_text(encoding="utf-8")
     section = text[text.index("## How to use for training") :]
     section = section[: section.index("\n## ", 1)]
     return dict(re.findall(r"### `(\w+)`\n\n```python\n(.*?)```", section, flags=re.S))
@@ -100,16 +101,26 @@ def test_the_card_has_one_training_snippet_per_config() -> None:
         assert f'load_dataset("{usage.PLACEHOLDER}", "{name}"' in code
 
 
+def test_the_snippets_learn_on_train_and_score_on_validation(pristine: Path) -> None:
+    for name, code in _snippets(pristine / "dataset" / "README.md").items():
+        assert f'load_dataset("{usage.PLACEHOLDER}", "{name}")' in code, name  # every split, not train alone
+        assert '"train"' in code and '"validation"' in code and '"test"' not in code, name
+        assert "assert " in code, name
+
+
 @pytest.mark.parametrize("config", configs.NAMES)
-def test_each_training_snippet_runs_against_the_built_folder(
-    config: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+def test_each_training_snippet_runs_against_a_built_folder_with_every_split(
+    config: str, pristine: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """The fixture corpus has a document in each split, so the snippets run whatever raw/ holds."""
     import datasets
 
     # The snippets name no cache: keep theirs out of the user's.
     monkeypatch.setattr(datasets.config, "HF_DATASETS_CACHE", str(tmp_path / "cache"))
-    code = _snippets()[config].replace(usage.PLACEHOLDER, str(DATASET))
+    dataset = pristine / "dataset"
+    code = _snippets(dataset / "README.md")[config].replace(usage.PLACEHOLDER, str(dataset))
     exec(compile(code, f"<card snippet {config}>", "exec"), {"__name__": f"snippet_{config}"})
+    assert capsys.readouterr().out.strip()  # each reports what it measured
 
 
 def test_citation_cff_parses_and_agrees_with_the_card() -> None:

@@ -83,7 +83,7 @@ def test_another_profile_is_used_when_recorded(source: bytes, text: str, meta: d
     assert codes == ["derive.text"]
     meta["profile"] = "nosuch"
     [problem] = derivation_problems(source, text, meta, SHOWN)
-    assert (problem.pointer, problem.code) == ("/profile", "derive.profile") and "plain, wsws" in problem.message
+    assert (problem.pointer, problem.code) == ("/profile", "derive.profile") and "known profiles: plain, wikinews, wsws" in problem.message
 
 
 def test_unreadable_files_are_left_to_the_loader(text: str, meta: dict[str, Any]) -> None:

@@ -270,9 +270,10 @@ def _random_side(rnd: object, n: int, seed: int, noise: float) -> dict[str, obje
 
 def _reference_cluster(mentions, va, vb, entries):  # type: ignore[no-untyped-def]
     """The plain computation the merge's clustering replaces: every joiner scans its entity."""
-    from newsanno.review.adjudication_merge import _Clusters, shared_clusters
+    from newsanno.disjoint import DisjointSets
+    from newsanno.review.adjudication_merge import shared_clusters, text_order
 
-    uf = _Clusters(list(mentions))
+    uf = DisjointSets(list(mentions))
     won = shared_clusters(uf, mentions, va, vb, entries)
     merged_at = {(side, orig): s for s, (_, side, orig, _) in mentions.items()}
     for s, (_, side, orig, _) in mentions.items():
@@ -284,7 +285,7 @@ def _reference_cluster(mentions, va, vb, entries):  # type: ignore[no-untyped-de
         good = [t for t in placed if t not in won or won[t] in (side, "both")]
         for t in good or placed[:1]:
             uf.union(s, t)
-    return uf.groups()
+    return sorted((sorted(g, key=text_order) for g in uf.groups()), key=lambda g: text_order(g[0]))
 
 
 def test_merge_clustering_equals_the_plain_scan_and_is_near_linear() -> None:

@@ -34,6 +34,7 @@ class DocResult:
     document: Document | None
     rows: dict[str, list[rows.Row]] = field(default_factory=dict)
     problems: list[Problem] = field(default_factory=list)
+    tokens: int = 0  # the text's tokens, for the card's per-split statistics
 
     @property
     def ok(self) -> bool:
@@ -53,6 +54,7 @@ def process(folder: Path, limits: Limits = DEFAULT_LIMITS, *, with_rows: bool = 
     if document is None:
         return result
     tokens = (cache or _NO_CACHE).tokenize(document.text)
+    result.tokens = len(tokens.starts)
     if with_rows:
         result.rows, refused = configs.build_rows(document, tokens)
     else:
@@ -155,7 +157,7 @@ def build_shard(
                     if config not in writers:
                         writers[config] = ShardWriter(shard_path(out, config, task.shard), features(config))
                     writers[config].write(found)
-            outcome.stats.add(result.document, {config: len(result.rows[config]) for config in CONFIGS})
+            outcome.stats.add(result.document, {config: len(result.rows[config]) for config in CONFIGS}, result.tokens)
     finally:
         for writer in writers.values():
             writer.close()

@@ -25,7 +25,11 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     p = sub.add_parser("add", help=SUBCOMMANDS["add"], description=__doc__)
     p.add_argument("source", type=Path, metavar="SOURCE", help="the article as received (UTF-8 text); copied byte for byte")
     p.add_argument("--id", dest="doc_id", help="document id (default: <profile>-<date>-<two title words>)")
-    p.add_argument("--split", choices=schema.SPLITS, default="train", help="dataset split, fixed for good (default: train)")
+    p.add_argument(
+        "--split",
+        choices=schema.SPLITS,
+        help="dataset split, fixed for good (default: from the id, sha256(id)[:8] mod 10: 0 test, 1 validation, else train; docs/splits.md)",
+    )
     p.add_argument(
         "--profile",
         default=profiles.DEFAULT_PROFILE,

@@ -15,16 +15,16 @@ import re
 import secrets
 import shutil
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
 from newsanno import corpus, jsonio, schema
-from newsanno.corpus import profiles
+from newsanno.corpus import profiles, splits
 from newsanno.corpus.normalize import Normalized, NormalizeError, normalize
 from newsanno.corpus.profiles import Profile
-from newsanno.problems import Problem
-from newsanno.validate import DEFAULT_MAX_FILE_BYTES, decode_text
+from newsanno.problems import Problem, has_errors
+from newsanno.validate import DEFAULT_MAX_FILE_BYTES, decode_text, load_document
 
 # Only used to propose an id's title words (--id overrides the proposal): function words
 # carry no topic, so "Zelensky confirms planned purge of ..." gives "zelensky-purge".
@@ -158,11 +158,11 @@ def document_meta(
         "published": published,
         "publisher": publisher,
         "language": profile.language,
-        "source_url": None,
+        "source_url": norm.source_url,
         "split": split,
         "source_sha256": hashlib.sha256(data).hexdigest(),
         "text_sha256": hashlib.sha256(norm.text.encode("utf-8")).hexdigest(),
-        "rights": profile.rights(published),
+        "rights": profile.rights(published, norm.title, norm.source_url),
     }
     if profile.name != profiles.DEFAULT_PROFILE:
         meta["profile"] = profile.name
@@ -174,18 +174,28 @@ def empty_annotations(doc_id: str) -> dict[str, Any]:
     return {"document_id": doc_id, **{name: [] for name in schema.load(schema.ANNOTATIONS)["required"] if name != "document_id"}}
 
 
-def _write_folder(raw: Path, doc_id: str, files: dict[str, bytes]) -> Path:
-    """Write ``files`` into a fresh folder beside ``raw`` and rename it to ``raw/<doc_id>``."""
+def _write_folder(raw: Path, doc_id: str, files: dict[str, bytes]) -> tuple[Path | None, list[Problem]]:
+    """Write ``files`` into a fresh folder beside ``raw``, check it with the validator, and rename it to ``raw/<doc_id>``.
+
+    The staged folder is ``<temp>/<doc_id>`` so the validator sees the folder name the
+    document will have; any error it reports stops the rename, so ``raw/`` never holds a
+    folder that ``newsanno validate`` would refuse.
+    """
     temp = raw.parent / f".{raw.name}-add-{doc_id}-{secrets.token_hex(4)}"
     temp.mkdir()  # honours the umask, unlike tempfile.mkdtemp's 0700
     try:
+        staged = temp / doc_id
+        staged.mkdir()
         for name, content in files.items():
-            (temp / name).write_bytes(content)
+            (staged / name).write_bytes(content)
+        _, problems = load_document(staged)
+        if has_errors(problems):
+            return None, problems
         target = raw / doc_id
         if target.exists() or target.is_symlink():  # appeared since the check: never replace it
             raise FileExistsError(target)
-        os.rename(temp, target)
-        return target
+        os.rename(staged, target)
+        return target, []
     finally:
         if temp.exists():
             shutil.rmtree(temp)
@@ -196,7 +206,7 @@ def add_document(
     raw: Path,
     *,
     doc_id: str | None = None,
-    split: str = "train",
+    split: str | None = None,
     profile: str = profiles.DEFAULT_PROFILE,
     published: str | None = None,
     publisher: str | None = None,
@@ -204,6 +214,7 @@ def add_document(
 ) -> Added:
     """Create ``raw/<id>/`` from the article ``source`` under ``profile``; on any problem write nothing.
 
+    ``split`` None takes the split from the id (:func:`newsanno.corpus.splits.split_of_id`).
     ``published`` (YYYY-MM-DD) is only for sources that print no full date; it is recorded
     as an override.  ``publisher`` replaces the profile's publisher (required when it has none).
     """
@@ -213,7 +224,7 @@ def add_document(
         return Added(None, None, [Problem(corpus.display(source), str(exc), "add.profile")])
     if not raw.is_dir():
         return Added(None, None, [Problem(corpus.display(raw), "raw corpus folder does not exist", "add.missing_root")])
-    if split not in schema.SPLITS:
+    if split is not None and split not in schema.SPLITS:
         return Added(
             None, None, [Problem(corpus.display(source), f"split {split!r} is not one of {', '.join(schema.SPLITS)}", "add.split")]
         )
@@ -236,6 +247,7 @@ def add_document(
     problems = id_problems(raw, doc_id)
     if problems:
         return Added(None, doc_id, problems)
+    split = split if split is not None else splits.split_of_id(doc_id)
     meta = document_meta(doc_id, norm, date, prof, publisher or prof.publisher or "", split, data)
     if overrides:
         meta["overrides"] = overrides
@@ -249,6 +261,19 @@ def add_document(
         corpus.ANNOTATIONS: jsonio.canonical_dumps(empty_annotations(doc_id), schema.ANNOTATIONS).encode("utf-8"),
     }
     try:
-        return Added(_write_folder(raw, doc_id, files), doc_id)
+        folder, problems = _write_folder(raw, doc_id, files)
     except OSError as exc:
         return Added(None, doc_id, [Problem(corpus.display(raw / doc_id), f"cannot write the document folder: {exc}", "add.write")])
+    if folder is None:
+        shown_raw = corpus.display(raw)
+        return Added(None, doc_id, [_as_written(p, shown_raw, doc_id) for p in problems if p.severity == "error"])
+    return Added(folder, doc_id)
+
+
+def _as_written(problem: Problem, raw_shown: str, doc_id: str) -> Problem:
+    """A problem the validator found in the staged folder, named by the path the file would have had."""
+    file = problem.file
+    marker = f"/{doc_id}/"
+    if marker in file:
+        file = f"{raw_shown}/{doc_id}/{file.split(marker, 1)[1]}"
+    return replace(problem, file=file, message=f"{problem.message} (nothing was written)")

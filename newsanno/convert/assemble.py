@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import Any, NamedTuple
 
 from newsanno.convert.record import ENTITY_OVERRIDES, EntityNote, Record, Span
+from newsanno.disjoint import DisjointSets
 
 # Values of attributes a hand-made source may leave out.
 DEFAULTS = {"form": "NAM", "kind": "direct", "checkworthiness": "CFS"}
@@ -50,23 +51,10 @@ def assign_ids(spans: list[Span]) -> list[str | None]:
 
 def chain_roots(pairs: list[tuple[str, str]], items: list[str]) -> dict[str, str]:
     """Each item's chain root after merging ``pairs``; the root is the chain's earliest item."""
-    parent = {i: i for i in items}
-    position: dict[str, int] = {}
-    for n, i in enumerate(items):
-        position.setdefault(i, n)
-
-    def root(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]  # path halving keeps long chains cheap
-            x = parent[x]
-        return x
-
+    chains = DisjointSets(items)
     for a, b in pairs:
-        ra, rb = root(a), root(b)
-        if ra != rb:
-            first, other = (ra, rb) if position[ra] < position[rb] else (rb, ra)
-            parent[other] = first
-    return {i: root(i) for i in items}
+        chains.union(a, b)
+    return {i: chains.find(i) for i in items}
 
 
 def entities_of(notes: list[EntityNote], mentions: list[Span], roots: dict[str, str]) -> tuple[list[dict[str, Any]], dict[str, str]]:

@@ -46,6 +46,8 @@ class Normalized:
     text: str
     # (month, day) of the body's dateline, when the profile has one and the body opens with it.
     dateline: tuple[int, int] | None = None
+    # The article's address, read from its page furniture when the profile has a source_url paragraph.
+    source_url: str | None = None
 
 
 def _paragraphs(text: str) -> list[str]:
@@ -73,6 +75,23 @@ def _rejoin_broken(paragraphs: list[str]) -> list[str]:
         else:
             out.append(paragraph)
     return out
+
+
+def _drop_furniture(paragraphs: list[str], profile: Profile) -> str | None:
+    """Pop the trailing page-furniture paragraphs; the address the profile's source_url paragraph gives, if any.
+
+    Only one paragraph is read as the source line: a second one stays in the text, where it
+    shows, rather than being dropped unseen.
+    """
+    url = None
+    while paragraphs:
+        found = profile.source_url.match(paragraphs[-1]) if profile.source_url and url is None else None
+        if found is not None:
+            url = found["url"]
+        elif not any(p.match(paragraphs[-1]) for p in profile.footer_patterns):
+            break
+        paragraphs.pop()
+    return url
 
 
 def _blank(line: str) -> bool:
@@ -138,14 +157,28 @@ def normalize(source: str, profile: Profile | str = profiles.DEFAULT_PROFILE) ->
     if published is None and profile.date_required:
         number, got = byline[-1] if byline else (body_start + 1, "")
         raise NormalizeError(f"{got!r} is not a date; expected a date like {profile.date_example!r} {about}", number)
-    author = _author(byline[:-1] if published else byline, profile)
+    author_lines = byline[:-1] if published else byline
+    if profile.fixed_author is not None:
+        if author_lines:  # the publisher prints no byline: a line here is not furniture to drop unseen
+            number, got = author_lines[0]
+            raise NormalizeError(f"{got!r}: expected the date line alone after the headline (the source prints no byline) {about}", number)
+        author: str | None = profile.fixed_author
+    else:
+        author = _author(author_lines, profile)
 
     paragraphs = _paragraphs("\n".join(lines[body_start:]))
-    while paragraphs and any(p.match(paragraphs[-1]) for p in profile.footer_patterns):
-        paragraphs.pop()
-    paragraphs = _rejoin_broken([_clean_inline(p) for p in paragraphs])
+    source_url = _drop_furniture(paragraphs, profile)
+    if source_url is None and profile.source_url_required:
+        last = max((n for n, line in enumerate(lines, 1) if not _blank(line)), default=len(lines))
+        message = f"expected the last paragraph to be the source line, matching {profile.source_url.pattern!r} {about}"
+        raise NormalizeError(message, last)
+    clean = _clean_inline if profile.markdown else str
+    paragraphs = [clean(p) for p in paragraphs]
+    if profile.rejoin_broken_paragraphs:
+        paragraphs = _rejoin_broken(paragraphs)
     if not paragraphs:
         raise NormalizeError(f"expected the article body after the byline {about}", len(lines))
     text = "\n\n".join(paragraphs) + "\n"
-    title = _clean_inline(" ".join(" ".join(t for _, t in headline).split()))
-    return Normalized(title=title, author=author, published=published, text=text, dateline=_dateline(paragraphs[0], profile))
+    title = clean(" ".join(" ".join(t for _, t in headline).split()))
+    dateline = _dateline(paragraphs[0], profile)
+    return Normalized(title=title, author=author, published=published, text=text, dateline=dateline, source_url=source_url)

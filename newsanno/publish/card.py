@@ -86,6 +86,22 @@ def _size_category(n: int) -> str:
     return next((name for bound, name in bounds if n < bound), "10M<n<100M")
 
 
+def _largest_config(stats: CorpusStats) -> int:
+    """Rows of the largest config over all its splits: what the Hub's size category counts."""
+    totals: Counter[str] = Counter()
+    for (config, _split), count in stats.rows.items():
+        totals[config] += count
+    return max(totals.values(), default=0)
+
+
+def _license_name(stats: CorpusStats) -> str:
+    """The card's ``license_name``: the text licences (publisher terms or SPDX ids), then the annotations'."""
+    texts = sorted({"rights-reserved" if s.text_licence.startswith("LicenseRef-") else s.text_licence.lower() for s in stats.sources})
+    name = "news-text-" + "-or-".join(texts or ["rights-reserved"])
+    licences = sorted(stats.annotation_licences)
+    return f"{name}-annotations-{'-'.join(licences).lower()}" if licences else name
+
+
 def data_files_glob(config: str, split: str) -> str:
     """The card's data_files pattern for one config and split (matches every shard)."""
     return f"data/{config}/{split}-*.parquet"
@@ -95,18 +111,17 @@ def front_matter(inputs: CardInputs) -> str:
     """The YAML block: configs, features, licence, language, tasks, size."""
     stats = inputs.stats
     published = [c for c in configs.CONFIGS if stats.config_splits(c.name)]
-    licences = sorted(stats.annotation_licences)
     card_data = DatasetCardData(
         pretty_name=PRETTY_NAME,
         language=sorted(stats.languages) or ["en"],
         license="other",
-        license_name="news-text-rights-reserved-annotations-" + "-".join(licences).lower() if licences else "news-text-rights-reserved",
+        license_name=_license_name(stats),
         license_link=licenses.NOTICE,
         annotations_creators=["expert-generated"],
         language_creators=["found"],
         multilinguality="monolingual",
         source_datasets=["original"],
-        size_categories=[_size_category(max(stats.rows.values(), default=0))],
+        size_categories=[_size_category(_largest_config(stats))],
         task_categories=["token-classification", "text-classification"],
         task_ids=["named-entity-recognition", "fact-checking"],
         tags=["news", "coreference", "quotation-attribution", "claim-detection"],
@@ -201,19 +216,33 @@ def _label_tables(stats: CorpusStats) -> list[tuple[str, str, str, str, Counter[
     ]
 
 
-def _label_section(title: str, key: str, column: str, noun: str, counts: Counter[str]) -> list[str]:
-    """A heading and a table listing every value of a schema label set, zeros included."""
-    rows = [(c.value, counts[c.value], c.description) for c in schema.choices(schema.ANNOTATIONS, key)]
-    return [f"### {title}", "", _table((column, noun, "definition"), rows), ""]
+def _label_section(stats: CorpusStats, title: str, key: str, column: str, noun: str, counts: Counter[str]) -> list[str]:
+    """A heading and a table listing every value of a schema label set, zeros included, per split and in total."""
+    splits = stats.splits()
+    rows = [
+        (c.value, *(stats.split_labels[s, key, c.value] for s in splits), counts[c.value], c.description)
+        for c in schema.choices(schema.ANNOTATIONS, key)
+    ]
+    return [f"### {title}", "", _table((column, *splits, f"{noun} (total)", "definition"), rows), ""]
+
+
+def _split_table(stats: CorpusStats) -> str:
+    """Documents and tokens of each split."""
+    splits = stats.splits()
+    rows = [
+        (what, *(counter[s] for s in splits), sum(counter[s] for s in splits))
+        for what, counter in (("documents", stats.documents), ("tokens", stats.tokens))
+    ]
+    return _table(("", *splits, "total"), rows)
 
 
 def statistics(stats: CorpusStats) -> str:
-    """Markdown tables of the corpus counts, every label listed (zeros included)."""
+    """Markdown tables of the corpus counts, per split and in total, every label listed (zeros included)."""
     splits = stats.splits()
     parts = [
         "## Statistics",
         "",
-        "Generated from `raw/` by the build.",
+        "Generated from `raw/` by the build. Splits are fixed per document (see the repository's `docs/splits.md`).",
         "",
         _table(
             ("config", *splits, "total"),
@@ -223,7 +252,13 @@ def statistics(stats: CorpusStats) -> str:
         f"Documents: {sum(stats.documents.values())} ({', '.join(f'{s}: {stats.documents[s]}' for s in splits)}); "
         f"characters of text: {stats.characters}; entities: {stats.entities}.",
         "",
-        *(line for table in _label_tables(stats) for line in _label_section(*table)),
+        "### Documents and tokens per split",
+        "",
+        "Tokens are those of the `ner` config (spaCy's rule-based English tokenizer, whitespace excluded).",
+        "",
+        _split_table(stats),
+        "",
+        *(line for table in _label_tables(stats) for line in _label_section(stats, *table)),
         "### Accepted lint findings",
         "",
         "Findings of `newsanno lint` that the annotators reviewed and kept on purpose, as recorded in the annotation files.",
@@ -237,6 +272,38 @@ def statistics(stats: CorpusStats) -> str:
     return "\n".join(parts) + "\n"
 
 
+def sources_section(stats: CorpusStats) -> str:
+    """Every document with its source, text licence and attribution, and the annotations' licence."""
+    rows = [
+        (
+            f"`{s.document_id}`",
+            s.split,
+            s.title,
+            s.author or "(none)",
+            s.publisher,
+            s.source_url or "(not recorded)",
+            f"`{s.text_licence}`",
+            s.notice or "",
+            f"`{s.annotation_licence}`",
+        )
+        for s in sorted(stats.sources)
+    ]
+    return "\n".join(
+        [
+            "## Sources, licences and attribution",
+            "",
+            "Generated from each document's `document.json`. The text of each document is under its own terms "
+            "(text licence and the attribution or terms in words); the annotations are under the annotation licence. "
+            f"`{licenses.NOTICE}` lists the same statements with the documents each covers.",
+            "",
+            _table(
+                ("document", "split", "title", "author", "publisher", "address", "text licence", "attribution / terms", "annotations"), rows
+            ),
+            "",
+        ]
+    )
+
+
 def render(inputs: CardInputs) -> str:
     """The whole dataset card."""
     body = inputs.card_md.strip("\n")
@@ -245,5 +312,5 @@ def render(inputs: CardInputs) -> str:
     return (
         f"---\n{front_matter(inputs)}\n---\n\n{GENERATED_NOTICE}\n\n{body}\n\n"
         f"{card_process.agreement_section(inputs.agreement, _table)}\n{usage_section()}\n{citation_section()}\n"
-        f"**Dataset version: {inputs.version}**\n\n{statistics(inputs.stats)}{charts}"
+        f"**Dataset version: {inputs.version}**\n\n{statistics(inputs.stats)}{charts}\n{sources_section(inputs.stats)}"
     )

@@ -39,6 +39,7 @@ COLOUR = "#4c72b0"
 
 # File name in dataset/charts/ -> alt text in the card.
 CHARTS = {
+    "splits.png": "Documents and tokens per split",
     "mention-labels.png": "Mentions per entity label",
     "quotes.png": "Quotes by kind and by speaker",
     "claims.png": "Claims by check-worthiness class and by claimant",
@@ -120,7 +121,16 @@ def _top_panel(title: str, tally: Tally) -> tuple[str, tuple[str, ...], tuple[in
 def specs(stats: CorpusStats) -> dict[str, ChartSpec]:
     """The data of every chart of the card, by file name (see :data:`CHARTS`)."""
     labels, kinds, classes = list(schema.ENTITY_TYPES), list(schema.QUOTE_KINDS), list(schema.CHECKWORTHINESS)
+    splits = list(schema.SPLITS)
     return {
+        # Every split is listed, zeros included, so a held-out split that is still empty shows.
+        "splits.png": ChartSpec(
+            (
+                _panel("Documents per split", splits, [stats.documents[s] for s in splits]),
+                _panel("Tokens per split", splits, [stats.tokens[s] for s in splits]),
+            ),
+            2.2,
+        ),
         # Every schema label is listed, zeros included; speakers and claimants are the most frequent.
         "mention-labels.png": ChartSpec((_panel("Mentions per label", labels, [stats.mention_labels[x] for x in labels]),), 4.5),
         "quotes.png": ChartSpec(

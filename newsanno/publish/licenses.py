@@ -49,8 +49,11 @@ def notice(stats: CorpusStats) -> str:
         "",
         "## Article texts",
         "",
-        "The texts (`text`, `title`, the sentences and tokens cut from them) are not covered by the annotations' licence",
-        "and no licence to them is granted by this dataset. Each remains under its publisher's terms:",
+        "The texts (`text`, `title`, the sentences and tokens cut from them) are not covered by the annotations' licence.",
+        "Each remains under the terms of its source, stated below with the documents it covers. A text under a Creative",
+        "Commons licence (an SPDX id such as `CC-BY-2.5`) may be reused under that licence, keeping the attribution stated",
+        "with it (title, address and authors); a text under its publisher's terms (a `LicenseRef-` id) is redistributed for",
+        "non-commercial research only, and no licence to it is granted by this dataset.",
         "",
     ]
     for statement in sorted(stats.text_rights):

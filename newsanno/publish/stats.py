@@ -4,10 +4,33 @@ from __future__ import annotations
 
 from collections import Counter
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from newsanno import schema
 from newsanno.model import Document
 from newsanno.publish.tally import Tally
+
+# The label sets counted per split: the schema key of each and the annotation field it is read from.
+SPLIT_TABLES = (
+    ("label", "mentions", "label"),
+    ("form", "mentions", "form"),
+    ("quote_kind", "quotes", "kind"),
+    ("checkworthiness", "claims", "checkworthiness"),
+)
+
+
+class Source(NamedTuple):
+    """One document's bibliographic and rights record, as the card's sources table lists it."""
+
+    document_id: str
+    split: str
+    title: str
+    author: str | None
+    publisher: str
+    source_url: str | None
+    text_licence: str
+    notice: str | None
+    annotation_licence: str
 
 
 @dataclass
@@ -21,6 +44,9 @@ class CorpusStats:
     """
 
     documents: Counter[str] = field(default_factory=Counter)  # per split
+    tokens: Counter[str] = field(default_factory=Counter)  # per split
+    # (split, schema label-set key, value) -> count: the label tables per split (keys as in SPLIT_TABLES).
+    split_labels: Counter[tuple[str, str, str]] = field(default_factory=Counter)
     rows: Counter[tuple[str, str]] = field(default_factory=Counter)  # (config, split)
     mention_labels: Counter[str] = field(default_factory=Counter)
     mention_forms: Counter[str] = field(default_factory=Counter)
@@ -34,15 +60,20 @@ class CorpusStats:
     annotation_licences: set[str] = field(default_factory=set)
     # rights.text statement -> the ids of the documents it covers (the dataset's LICENSE.md lists them).
     text_rights: dict[str, list[str]] = field(default_factory=dict)
+    # Every document's source and rights, for the card's sources table (grows with the corpus, one row each).
+    sources: list[Source] = field(default_factory=list)
     # (document, field, value, reason) of every recorded override of a derived document.json field.
     overrides: list[tuple[str, str, str, str]] = field(default_factory=list)
     # (document id, lint code, annotation id or span, reason): reviewed findings kept on purpose.
     lint_exceptions: list[tuple[str, str, str, str]] = field(default_factory=list)
 
-    def add(self, doc: Document, rows_per_config: dict[str, int]) -> None:
-        """Count one document and the rows it contributed to each config."""
+    def add(self, doc: Document, rows_per_config: dict[str, int], tokens: int = 0) -> None:
+        """Count one document, the rows it contributed to each config and its ``tokens``."""
         ann = doc.annotations
         self.documents[doc.split] += 1
+        self.tokens[doc.split] += tokens
+        for key, layer, name in SPLIT_TABLES:
+            self.split_labels.update((doc.split, key, item[name]) for item in ann[layer])  # type: ignore[literal-required]
         for config, count in rows_per_config.items():
             self.rows[config, doc.split] += count
         self.mention_labels.update(m["label"] for m in ann["mentions"])
@@ -57,6 +88,20 @@ class CorpusStats:
         self.languages.add(doc.meta["language"])
         self.annotation_licences.add(doc.meta["rights"]["annotations"])
         rights = doc.meta["rights"]
+        meta = doc.meta
+        self.sources.append(
+            Source(
+                doc.id,
+                doc.split,
+                meta["title"],
+                meta["author"],
+                meta["publisher"],
+                meta["source_url"],
+                rights["text"],
+                rights.get("notice"),
+                rights["annotations"],
+            )
+        )
         statement = f"`{rights['text']}`: {rights['notice']}" if rights.get("notice") else f"`{rights['text']}`"
         self.text_rights.setdefault(statement, []).append(doc.id)
         for name, override in (doc.meta.get("overrides") or {}).items():  # type: ignore[attr-defined]
@@ -67,7 +112,7 @@ class CorpusStats:
 
     def merge(self, other: CorpusStats) -> None:
         """Fold in the counts of another part of the corpus (from a parallel worker)."""
-        for name in ("documents", "rows", "mention_labels", "mention_forms", "quote_kinds", "claim_classes"):
+        for name in ("documents", "tokens", "split_labels", "rows", "mention_labels", "mention_forms", "quote_kinds", "claim_classes"):
             getattr(self, name).update(getattr(other, name))
         self.quote_speakers.merge(other.quote_speakers)
         self.claim_claimants.merge(other.claim_claimants)
@@ -78,6 +123,7 @@ class CorpusStats:
         for statement, ids in other.text_rights.items():
             self.text_rights.setdefault(statement, []).extend(ids)
         self.lint_exceptions.extend(other.lint_exceptions)
+        self.sources.extend(other.sources)
         self.overrides.extend(other.overrides)
 
     def splits(self) -> list[str]:

@@ -64,6 +64,9 @@ class Diff:
     configs_added: list[str] = field(default_factory=list)
     configs_removed: list[str] = field(default_factory=list)
     columns: dict[str, dict[str, Any]] = field(default_factory=dict)  # config -> added/removed/changed
+    # (document, old split, new split) of every existing document whose split changed: splits are
+    # fixed when a document is added (docs/splits.md), so a move breaks every earlier evaluation.
+    splits_moved: list[tuple[str, str, str]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
         """Totals for the changelog: documents added/removed and annotations added/removed/changed."""
@@ -77,6 +80,7 @@ class Diff:
         """MAJOR, MINOR or PATCH by the README's rule; None when nothing changed."""
         if (
             self.documents_removed
+            or self.splits_moved
             or self.label_sets
             or self.configs_removed
             or any(p["removed"] for p in self.schema_properties.values())
@@ -204,6 +208,8 @@ def diff(old: Snapshot, new: Snapshot) -> Diff:
             layer_diff = diff_layer(layer, before.get("annotations", {}).get(layer, []), after.get("annotations", {}).get(layer, []))
             if not layer_diff.empty():
                 doc.layers[layer] = layer_diff
+        if "split" in doc.metadata:
+            result.splits_moved.append((doc_id, *doc.metadata["split"]))
         if doc.metadata or doc.layers:
             result.documents.append(doc)
     for name in sorted(old.schemas.keys() | new.schemas.keys()):
@@ -244,6 +250,10 @@ def render_text(d: Diff) -> str:
                 ident = ch.new_id if ch.old_id == ch.new_id else f"{ch.old_id} -> {ch.new_id}"
                 lines.append(f"    ~ {layer} {ident}: {ch.text!r}")
                 lines += [f"        {k}: {a!r} -> {b!r}" for k, (a, b) in ch.fields.items()]
+    lines += [
+        f"! document {doc_id} moved from split {a} to {b}: splits are fixed when a document is added (docs/splits.md)"
+        for doc_id, a, b in d.splits_moved
+    ]
     for pointer, change in d.label_sets.items():
         lines.append(f"~ label set {pointer}: added {change['added']}, removed {change['removed']}")
     lines += [f"+ label set {pointer}: {values}" for pointer, values in d.label_sets_added.items()]

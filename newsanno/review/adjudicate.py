@@ -29,6 +29,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from newsanno.disjoint import DisjointSets
 from newsanno.model import Annotations
 from newsanno.problems import Problem
 
@@ -184,22 +185,12 @@ def components(va: View, vb: View) -> list[tuple[list[Span], list[list[Span]], l
     outside it, so deciding one component never changes another.
     """
     common = sorted(va.mentions.keys() & vb.mentions.keys())
-    parent = {s: s for s in common}
-
-    def find(s: Span) -> Span:
-        while parent[s] != s:
-            parent[s] = parent[parent[s]]
-            s = parent[s]
-        return s
-
+    linked = DisjointSets(common)
     for view in (va, vb):
         first: dict[str, Span] = {}
         for s in common:
-            root = first.setdefault(view.entity_of[s], s)
-            parent[find(s)] = find(root)
-    groups: dict[Span, list[Span]] = defaultdict(list)
-    for s in common:
-        groups[find(s)].append(s)
+            linked.union(first.setdefault(view.entity_of[s], s), s)
+    groups = {spans[0]: spans for spans in linked.groups()}
     out = []
     for spans in groups.values():
         out.append((spans, partition(spans, va), partition(spans, vb)))
@@ -303,7 +294,12 @@ def open_items(record: dict[str, Any]) -> list[dict[str, Any]]:
     return [x for x in record["items"] if x.get("decision") is None]
 
 
+def decided_side(entry: dict[str, Any]) -> str:
+    """Whose version a decided record entry keeps: ``"a"``, ``"b"``, or ``"edit"`` (its own value)."""
+    return {"keep_a": "a", "keep_b": "b", "edit": "edit"}[entry["decision"]]
+
+
 def chosen(entry: dict[str, Any]) -> Any:
     """The value a decided record entry settles on: A's, B's or the edited one."""
-    decision = entry["decision"]
-    return entry["a"] if decision == "keep_a" else entry["b"] if decision == "keep_b" else entry["value"]
+    side = decided_side(entry)
+    return entry["value"] if side == "edit" else entry[side]

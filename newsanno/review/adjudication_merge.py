@@ -14,8 +14,9 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
+from newsanno.disjoint import DisjointSets
 from newsanno.model import Annotations
-from newsanno.review.adjudicate import ATTRIBUTES, Span, View, chosen, components, disagreements
+from newsanno.review.adjudicate import ATTRIBUTES, Span, View, chosen, components, decided_side, disagreements
 
 # span -> (portable value, side it comes from: "a", "b" or "both", its span on that side, and
 # the span of A's item it replaces, if any: a B version that wins over an overlapping A one
@@ -51,42 +52,22 @@ def _decide(layer: str, va: View, vb: View, entries: dict[str, dict[str, Any]]) 
         value = chosen(entry)
         if value is None:
             continue
-        side = "a" if entry["decision"] == "keep_a" or (entry["decision"] == "edit" and entry["a"] is not None) else "b"
+        side = decided_side(entry)
+        if side == "edit":  # an edited span stands where the side it was edited from stood
+            side = "a" if entry["a"] is not None else "b"
         twin = (entry["a"]["start"], entry["a"]["end"]) if entry["a"] is not None else None
         out[(value["start"], value["end"])] = (value, side, (entry[side]["start"], entry[side]["end"]), twin)
     return dict(sorted(out.items(), key=lambda kv: text_order(kv[0])))
 
 
-class _Clusters:
-    """Union-find over the merged mention spans."""
-
-    def __init__(self, spans: list[Span]) -> None:
-        self.parent = {s: s for s in spans}
-
-    def find(self, s: Span) -> Span:
-        while self.parent[s] != s:
-            self.parent[s] = self.parent[self.parent[s]]
-            s = self.parent[s]
-        return s
-
-    def union(self, x: Span, y: Span) -> None:
-        self.parent[self.find(x)] = self.find(y)
-
-    def groups(self) -> list[list[Span]]:
-        out: dict[Span, list[Span]] = defaultdict(list)
-        for s in self.parent:
-            out[self.find(s)].append(s)
-        return sorted((sorted(g, key=text_order) for g in out.values()), key=lambda g: text_order(g[0]))
-
-
 def _cluster(mentions: Decided, va: View, vb: View, entries: dict[str, dict[str, Any]]) -> list[list[Span]]:
-    uf = _Clusters(list(mentions))
+    uf: DisjointSets[Span] = DisjointSets(list(mentions))
     won = shared_clusters(uf, mentions, va, vb, entries)
     _join_kept(uf, won, mentions, va, vb)
-    return uf.groups()
+    return sorted((sorted(g, key=text_order) for g in uf.groups()), key=lambda g: text_order(g[0]))
 
 
-def shared_clusters(uf: _Clusters, mentions: Decided, va: View, vb: View, entries: dict[str, dict[str, Any]]) -> dict[Span, str]:
+def shared_clusters(uf: DisjointSets[Span], mentions: Decided, va: View, vb: View, entries: dict[str, dict[str, Any]]) -> dict[Span, str]:
     """Union the shared mentions as each component's clustering was decided; returns whose it followed per span."""
     won: dict[Span, str] = {}  # shared span -> whose clustering it follows
     for spans, pa, _ in components(va, vb):
@@ -94,7 +75,7 @@ def shared_clusters(uf: _Clusters, mentions: Decided, va: View, vb: View, entrie
         clusters, side = pa, "both"
         if entry is not None:
             clusters = [[(x[0], x[1]) for x in group] for group in chosen(entry)]
-            side = {"keep_a": "a", "keep_b": "b"}.get(entry["decision"], "edit")
+            side = decided_side(entry)
         for group in clusters:
             kept = [s for s in group if s in mentions]
             for s in kept[1:]:
@@ -103,7 +84,7 @@ def shared_clusters(uf: _Clusters, mentions: Decided, va: View, vb: View, entrie
     return won
 
 
-def _join_kept(uf: _Clusters, won: dict[Span, str], mentions: Decided, va: View, vb: View) -> None:
+def _join_kept(uf: DisjointSets[Span], won: dict[Span, str], mentions: Decided, va: View, vb: View) -> None:
     merged_at = {(side, orig): s for s, (_, side, orig, _) in mentions.items()}
     # A mention only one side kept joins its entity's other mentions on that side: each one
     # placed in the merge (shared, or kept from that side), preferring those whose clustering
@@ -126,7 +107,7 @@ def _join_kept(uf: _Clusters, won: dict[Span, str], mentions: Decided, va: View,
 
 
 def _join_all_but_own(
-    uf: _Clusters, joiners: list[tuple[Span, Span]], good: list[tuple[Span, Span]], placed: list[tuple[Span, Span]]
+    uf: DisjointSets[Span], joiners: list[tuple[Span, Span]], good: list[tuple[Span, Span]], placed: list[tuple[Span, Span]]
 ) -> None:
     """Union each joiner ``(s, origin)`` with every span of ``good`` whose origin is not its own
     (or, when there is none, with the first such span of ``placed``), in time linear in the lists.

@@ -141,4 +141,15 @@ def derivation_problems(
                 hint="text.txt is derived, never edited: fix source.txt or the profile, then re-derive it and re-check every offset",
             )
         )
+    if norm.source_url is not None and meta.get("source_url") != norm.source_url:
+        # The profile reads the address from the source's own Source line: it is derived, not typed.
+        problems.append(
+            Problem(
+                shown[corpus.DOCUMENT],
+                f"source_url {meta.get('source_url')!r} differs from {norm.source_url!r}, the address the source line of source.txt gives",
+                "derive.field",
+                pointer="/source_url",
+                hint=f"write {norm.source_url!r}",
+            )
+        )
     return problems + _field_problems(norm, meta, shown[corpus.DOCUMENT], profile)
