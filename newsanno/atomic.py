@@ -13,6 +13,40 @@ import stat
 import tempfile
 from pathlib import Path
 
+# The errors of a file system that will not take the output: full, over quota, read-only, file too big.
+_NO_ROOM = {errno.ENOSPC, errno.EDQUOT, errno.EROFS, errno.EFBIG}
+
+
+class OutputError(OSError):
+    """An output that could not be written, with what is left of the old one (an OSError still,
+    so that the caches' ``suppress(OSError)`` keep working).
+
+    ``errno``/``strerror`` are the cause's; ``filename`` the output as the user named it;
+    ``intact`` says what the reader still has, e.g. "the old dataset folder is intact".
+    """
+
+    def __init__(self, cause: OSError, output: Path, intact: str) -> None:
+        # The system's own words for a known errno: pyarrow wraps them in its own ("Error writing bytes...").
+        reason = os.strerror(cause.errno) if cause.errno in _NO_ROOM else cause.strerror or str(cause)
+        super().__init__(cause.errno, reason, str(output))
+        self.intact = intact
+
+    def line(self) -> str:
+        """The one line a command prints for it."""
+        code = f" [Errno {self.errno}]" if self.errno is not None else ""
+        return f"{self.filename}: cannot write: {self.strerror}{code}; {self.intact}"
+
+
+def no_room(exc: BaseException) -> bool:
+    """Whether ``exc`` says the file system will not take more (full, quota, read-only, too big).
+
+    pyarrow's write errors are OSErrors without an errno; their message carries the cause.
+    """
+    if not isinstance(exc, OSError):
+        return False
+    return exc.errno in _NO_ROOM or any(os.strerror(code) in str(exc) for code in _NO_ROOM)
+
+
 # Read once at import (reading the umask means setting it, which is not thread-safe).
 _UMASK = os.umask(0o022)
 os.umask(_UMASK)
@@ -24,10 +58,16 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
     The parent folder is created when missing.  An existing file keeps its permission bits
     (mkstemp would otherwise make it private to the owner); a new one gets the mode a plain
     ``open`` would give it.  ``durable`` syncs the data to disk before the rename; caches,
-    whose entries are checked on reading and cheap to recompute, skip that cost.
+    whose entries are checked on reading and cheap to recompute, skip that cost.  A failure to
+    write (a full or read-only file system, a missing permission) raises :class:`OutputError`
+    naming ``path``; the old file, if any, is untouched.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    existed = path.exists()
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    except OSError as exc:
+        raise OutputError(exc, path, "the old file is intact" if existed else "nothing was written") from exc
     try:
         with os.fdopen(fd, "wb") as f:
             f.write(data)
@@ -36,8 +76,10 @@ def write_atomic(path: Path, data: bytes, *, durable: bool = True) -> None:
                 os.fsync(f.fileno())
         os.chmod(tmp, _mode(path))
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         Path(tmp).unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise OutputError(exc, path, "the old file is intact" if existed else "nothing was written") from exc
         raise
 
 

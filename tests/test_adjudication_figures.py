@@ -123,15 +123,23 @@ def test_review_page_lists_open_items(adjudicated: Path) -> None:
     assert "Adjudication: 0 open of 15" in (adjudicated.parent / "review" / "alpha.html").read_text(encoding="utf-8")
 
 
-def test_card_shows_the_agreement_of_the_committed_files() -> None:
-    """The card's figures are the agreement command's on annotations.a.json vs annotations.b.json."""
+def test_card_shows_the_agreement_of_the_committed_files(tmp_path: Path) -> None:
+    """The card's figures are the agreement command's on annotations.a.json vs annotations.b.json.
+
+    Built from the seed's folder alone, so the figures are one document's whatever else raw/ holds
+    (the card pools every double-annotated document).
+    """
     import json
     import subprocess
     import sys
 
-    from conftest import ROOT, SEED_ID
+    from conftest import CARD_TEXT, ROOT, SEED_ID, build, copy_seed
 
-    folder = ROOT / "raw" / SEED_ID
+    raw = copy_seed(tmp_path / "raw")
+    folder = raw / SEED_ID
+    (tmp_path / "CARD.md").write_text(CARD_TEXT, encoding="utf-8")
+    built = build(raw, tmp_path / "out", tmp_path / "CARD.md", "--no-cache")
+    assert built.returncode == 0, built.stdout + built.stderr
     out = subprocess.run(
         [sys.executable, "-m", "newsanno", "agreement", folder / "annotations.a.json", folder / "annotations.b.json", "--format", "json"],
         capture_output=True,
@@ -140,7 +148,7 @@ def test_card_shows_the_agreement_of_the_committed_files() -> None:
         check=True,
     ).stdout
     report = json.loads(out)
-    card = (ROOT / "dataset" / "README.md").read_text(encoding="utf-8")
+    card = (tmp_path / "out" / "README.md").read_text(encoding="utf-8")
     section = card.split("## Annotation process and agreement", 1)[1].split("\n## ", 1)[0]
     expected = {
         "mention span F1 (exact)": report["mentions"]["exact"]["f1"],

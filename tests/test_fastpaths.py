@@ -258,7 +258,7 @@ def _mutated(ann: dict[str, Any], text: str, rnd: random.Random) -> tuple[dict[s
     ids = [x["id"] for items in layers for x in items]
     for _ in range(rnd.choice([0, 1, 1, 2])):
         spans = [x for items in layers for x in items if "start" in x] + [q["cue"] for q in ann["quotes"] if q["cue"]]
-        kind = rnd.randrange(12)
+        kind = rnd.randrange(13)
         if kind == 0 and spans:
             x, edge = rnd.choice(spans), rnd.choice(["start", "end"])
             x[edge] = max(0, x[edge] + rnd.choice([-1, 1, len(text)]))  # offsets >= 0, as the schema demands
@@ -295,6 +295,10 @@ def _mutated(ann: dict[str, Any], text: str, rnd: random.Random) -> tuple[dict[s
             e["name"] += rnd.choice(["\u200b", "\u202e", "\x07", "e\u0301", "\n", "\\t"])
             if spans and rnd.random() < 0.5:  # a line feed is allowed in a span's text, a TAB is not
                 rnd.choice(spans)["text"] += rnd.choice(["\n", "\t", "\n\u200d"])
+        elif kind == 12:  # the same quote, claim or mention a second time under a new id (an accept re-run)
+            items = rnd.choice([ann["quotes"], ann["claims"], ann["mentions"]])
+            if items:
+                items.append({**rnd.choice(items), "id": f"X{len(items)}"})
     return ann, text
 
 
@@ -326,7 +330,15 @@ def test_each_rule_clean_check_equals_its_explaining_check(corpus) -> None:  # t
         seen["clean" if clean else "faulty"] += 1
     assert min(seen.values()) > 300
     assert {"span.order", "span.range", "span.text", "span.grapheme", "ref.duplicate_id", "ref.dangling"} <= codes
-    assert {"ref.label_mismatch", "ref.speaker_entity", "ref.claimant_entity", "span.nam_overlap", "text.invisible", "text.nfc"} <= codes
+    assert {
+        "ref.label_mismatch",
+        "ref.speaker_entity",
+        "ref.claimant_entity",
+        "span.nam_overlap",
+        "text.invisible",
+        "text.nfc",
+        "span.duplicate",
+    } <= codes
     assert outcomes == {(rule.name, ok) for rule in validate.RULES for ok in (True, False)}  # every rule clean and faulty
 
 

@@ -90,6 +90,10 @@ def test_checkout_refuses_a_release_that_does_not_verify(repo: Path, tmp_path: P
     # A later commit that rewrites history's release in place is caught by its own manifest.
     (repo / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1.2.0"\n', encoding="utf-8")
     (repo / "dataset" / "data" / "train.parquet").write_text("tampered", encoding="utf-8")  # SHA256SUMS not rewritten
+    changelog = repo / "CHANGELOG.md"  # a release commit in every respect but its data
+    changelog.write_text(
+        changelog.read_text(encoding="utf-8").replace("## [Unreleased]\n\n", "## [Unreleased]\n\n## [1.2.0] - 2026-03-04\n\n")
+    )
     git(repo, "commit", "-q", "-am", "Release v1.2.0")
     dest = tmp_path / "bad"
     result = run_cli("checkout", "v1.2.0", dest, "--repo", repo)
@@ -146,3 +150,64 @@ def test_a_git_failure_is_not_read_as_a_missing_file(tmp_path: Path) -> None:
             obj.unlink()
     with pytest.raises(history.HistoryError):
         history._sums_digest(repo, head)
+
+
+def _release_commit(repo: Path, version: str) -> str:
+    return git(repo, "rev-list", "--max-count=1", f"--grep=^Release v{version}$", "HEAD").strip()
+
+
+def test_a_moved_tag_is_reported_and_never_followed(repo: Path, tmp_path: Path) -> None:
+    """Issue 22, class 4: a release is its release commit; a tag only confirms it."""
+    first, second = _release_commit(repo, "1.0.0"), _release_commit(repo, "1.1.0")
+    git(repo, "tag", "v1.0.0", "HEAD")  # moved onto the unreleased commit, whose data is "three"
+    git(repo, "tag", "-a", "v1.1.0", "-m", "moved", first)  # annotated, onto the other release
+    git(repo, "tag", "v1.2.0", "HEAD")  # a tag with no release commit at all
+    (repo / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1.3.0"\n', encoding="utf-8")
+    git(repo, "commit", "-q", "-am", "Release v1.3.0")  # subject and version, but no CHANGELOG.md entry
+    git(repo, "tag", "v1.3.0")
+
+    found = {r.name: r for r in history.releases(repo)}
+    assert (found["v1.0.0"].commit, found["v1.1.0"].commit) == (first, second)
+    assert found["v1.2.0"].commit is None and found["v1.3.0"].commit is None
+    assert all(found[v].tag_note for v in ("v1.0.0", "v1.1.0", "v1.2.0", "v1.3.0"))
+    assert history.resolve(repo, "v1.0.0") == first and history.resolve(repo, "v1.1.0") == second
+
+    for version, rows in (("1.0.0", "one"), ("v1.1.0", "two")):
+        dest = tmp_path / f"out-{version}"
+        result = run_cli("checkout", version, dest, "--repo", repo)
+        assert result.returncode == 0, result.stderr
+        assert (dest / "data" / "train.parquet").read_text(encoding="utf-8") == rows
+        assert "warning: tag v" in result.stderr and "not followed" in result.stderr
+    for version in ("1.2.0", "1.3.0"):
+        dest = tmp_path / f"out-{version}"
+        result = run_cli("checkout", version, dest, "--repo", repo)
+        assert result.returncode == 1 and f"v{version} is not a release" in result.stderr, result.stderr
+        assert "Traceback" not in result.stderr and not dest.exists()
+    listed = run_cli("versions", "--repo", repo)
+    assert listed.returncode == 0
+    assert [line.split()[3] for line in listed.stdout.splitlines()[1:]] == ["moved"] * 4
+    assert listed.stderr.count("warning: tag v") == 4
+
+
+def test_a_tag_that_agrees_confirms_quietly(repo: Path, tmp_path: Path) -> None:
+    git(repo, "tag", "v1.0.0", _release_commit(repo, "1.0.0"))
+    release = next(r for r in history.releases(repo) if r.name == "v1.0.0")
+    assert release.tagged and release.tag_note is None
+    result = run_cli("checkout", "1.0.0", tmp_path / "out", "--repo", repo)
+    assert result.returncode == 0 and "warning" not in result.stderr
+
+
+@pytest.mark.parametrize("inside", ["raw", "raw/doc", "schema/x", "dataset", "dataset/data", ".git/objects/x", "link"])
+def test_checkout_goes_through_the_output_guard(repo: Path, tmp_path: Path, inside: str) -> None:
+    for name in ("raw/doc", "schema"):
+        (repo / name).mkdir(parents=True, exist_ok=True)
+    (repo / "link").symlink_to(tmp_path / "elsewhere", target_is_directory=True)
+    (tmp_path / "elsewhere").mkdir()
+    before = sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*"))
+
+    result = run_cli("checkout", "1.0.0", repo / inside, "--repo", repo)
+
+    assert result.returncode == 1, result.stderr
+    assert ("symbolic link" if inside == "link" else "writing there would destroy it") in result.stderr
+    assert sorted(p.relative_to(repo).as_posix() for p in repo.rglob("*")) == before
+    assert list((tmp_path / "elsewhere").iterdir()) == []

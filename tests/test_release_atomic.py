@@ -151,6 +151,7 @@ def small_repo(tmp_path: Path) -> Path:
     for make, split in FIXTURES.values():
         write_document(repo / "raw", make(), split)
     (repo / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1.0.0"\n', encoding="utf-8")
+    (repo / "CHANGELOG.md").write_text("# Changelog\n\n## [1.0.0] - 2026-01-02\n", encoding="utf-8")
     (repo / "dataset").mkdir()
     (repo / "dataset" / "data.txt").write_text("rows\n", encoding="utf-8")
     checksums.write(repo / "dataset")
@@ -190,6 +191,7 @@ def test_verify_a_release_from_git_objects(small_repo: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "v1.0.0 (commit " in result.stderr and "all 2 files match SHA256SUMS" in result.stderr
     (small_repo / "pyproject.toml").write_text('[project]\nname = "x"\nversion = "1.1.0"\n', encoding="utf-8")
+    (small_repo / "CHANGELOG.md").write_text("# Changelog\n\n## [1.1.0] - 2026-02-03\n\n## [1.0.0] - 2026-01-02\n", encoding="utf-8")
     git(small_repo, "commit", "-qam", "Release v1.1.0")  # a release whose committed SHA256SUMS is wrong
     bad = run_cli("verify", "v1.1.0", "--repo", small_repo)
     assert bad.returncode == 1 and "v1.1.0: the written folder does not match its SHA256SUMS" in bad.stderr

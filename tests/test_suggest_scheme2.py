@@ -182,8 +182,8 @@ def test_accept_keeps_a_speaker_that_is_already_gold(tmp_path: Path) -> None:
     sugg = suggest.suggest("g", text, {}, gold)
     quote = sugg["quotes"][0]
     assert (quote["speaker_mention_id"], quote["speaker_entity_id"]) == ("M1", "E1")
-    merged, _left, taken = accept.accept(dict(gold), sugg, [quote["id"]])
-    assert taken == [quote["id"]] and merged["mentions"] == gold["mentions"]
+    merged, _left, taken, already = accept.accept(dict(gold), sugg, [quote["id"]])
+    assert taken == [quote["id"]] and already == [] and merged["mentions"] == gold["mentions"]
     assert (merged["quotes"][0]["speaker_mention_id"], merged["quotes"][0]["speaker_entity_id"]) == ("M1", "E1")
 
 

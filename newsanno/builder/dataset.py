@@ -155,9 +155,11 @@ def build_dataset(
     if refused:
         return BuildResult(out, refused)
     result = BuildResult(out)  # replaced by the staged build's; keep() reads it at exit
-    with staged_dir(out, keep=lambda: result.ok) as stage:
+    recovered: list[Problem] = []  # what an interrupted earlier build left, and how it was repaired
+    with staged_dir(out, keep=lambda: result.ok, notes=recovered) as stage:
         result = _write(raw, stage, card, changelog, options, progress)
     result.out = out
+    result.problems[:0] = recovered
     return result
 
 

@@ -10,6 +10,7 @@ serial run and the output bytes do not depend on the engine or the number of pro
 from __future__ import annotations
 
 import multiprocessing
+import os
 import sys
 import tempfile
 from collections.abc import Callable, Iterator
@@ -91,20 +92,38 @@ def _build_one(job: tuple[ShardTask, Path | None, bool]) -> ShardOutcome:
     return build_shard(task, out, _worker["limits"], _worker["cache"], strict=strict, tick=_tick, results=_worker["results"])
 
 
-def _pool(options: RunOptions, done: Synchronized | None = None) -> Any:  # type: ignore[type-arg]
+def cpus() -> int:
+    """The CPUs this process may run on (its affinity mask where the platform has one)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # no sched_getaffinity (macOS, Windows)
+        return os.cpu_count() or 1
+
+
+def workers(requested: int, work: int) -> int:
+    """How many worker processes to start: ``--num-proc``, but never more than the CPUs or the work items.
+
+    ``--num-proc 256`` for two documents would otherwise fork 256 processes, each a copy of a
+    process holding spaCy, to leave 254 idle.  The output is the same for any number.
+    """
+    return max(1, min(requested, cpus(), work))
+
+
+def _pool(options: RunOptions, work: int, done: Synchronized | None = None) -> Any:  # type: ignore[type-arg]
     # fork keeps start-up cheap (no re-import of spaCy per worker) where it is available.
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
-    return context.Pool(options.num_proc, initializer=_init_worker, initargs=(options, done))
+    count = workers(options.num_proc, work)
+    return context.Pool(count, initializer=_init_worker, initargs=(options, done))
 
 
 def checked(folders: list[Path], options: RunOptions) -> Iterator[list[Problem]]:
     """The problems of each folder, in ``folders`` order (``validate``, ``lint``)."""
-    if options.num_proc <= 1 or len(folders) < 2:
+    if workers(options.num_proc, len(folders)) <= 1:
         cache = TokenCache(options.cache_dir)
         for folder in folders:
             yield check(folder, options.limits, cache)
         return
-    with _pool(options) as pool:
+    with _pool(options, len(folders)) as pool:
         # imap keeps input order; chunks amortize the round trip of small results.
         yield from pool.imap(_check_one, folders, chunksize=8)
 
@@ -134,7 +153,7 @@ def built(
     target = out if write else None
     if options.engine == "dask":
         yield from _dask_built(tasks, target, options, strict, progress)
-    elif options.num_proc <= 1 or len(tasks) < 2:
+    elif workers(options.num_proc, len(tasks)) <= 1:
         cache = TokenCache(options.cache_dir)
         results = options.results()
         for task in tasks:
@@ -154,7 +173,7 @@ def _pool_built(
     context = multiprocessing.get_context("fork" if sys.platform == "linux" else None)
     done = context.Value("q", 0)
     shown = 0
-    with _pool(options, done) as pool:
+    with _pool(options, len(tasks), done) as pool:
         # One task per shard: each worker writes whole shard files, so nothing but the
         # outcome (problems and counts) crosses the process boundary.
         pending = pool.imap(_build_one, [(task, out, strict) for task in tasks], chunksize=1)

@@ -17,7 +17,7 @@ import traceback
 from collections.abc import Sequence
 from pathlib import Path
 
-from newsanno.atomic import NotRegular
+from newsanno.atomic import NotRegular, OutputError
 from newsanno.tree import TooDeep
 
 # Each subcommand is the module newsanno.cli.<name>; only the one being run is imported, since
@@ -116,6 +116,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("newsanno: interrupted", file=sys.stderr)
         return 130
+    except OutputError as exc:
+        # A full or read-only file system under the output: its old content is intact, and the user is told so.
+        print(exc.line(), file=sys.stderr)
+        return EXIT_INVALID
     except BrokenPipeError:
         # Point stdout at devnull so the interpreter's final flush does not raise a second time.
         try:

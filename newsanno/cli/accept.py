@@ -1,9 +1,11 @@
 """``newsanno accept DOC_ID [ID ...|--all|--reject ID ...]``: move reviewed suggestions into annotations.json.
 
-The new annotations.json is validated before it is written (canonically, atomically); the
-accepted items leave suggestions.json.  ``--reject ID ...`` instead drops the named suggestions
-from suggestions.json and leaves annotations.json alone.  A document or suggestions file that
-does not validate, or an unknown id, gets one located line, exit 1, and nothing is written.
+The new annotations.json is validated before it is written (canonically, atomically); then the
+accepted items leave suggestions.json.  Gold is written first and a suggestion gold already holds
+(same span) is not added again, so a re-run after a crash between the two writes completes it.
+``--reject ID ...`` instead drops the named suggestions from suggestions.json and leaves
+annotations.json alone.  A document or suggestions file that does not validate, or an unknown id,
+gets one located line, exit 1, and nothing is written.
 """
 
 from __future__ import annotations
@@ -57,7 +59,7 @@ def run(args: argparse.Namespace) -> int:
     if args.reject:
         return _reject(value, args.reject, path)
     try:
-        gold, left, taken = accept.accept(dict(document.annotations), value, None if args.all else args.ids)
+        gold, left, taken, already = accept.accept(dict(document.annotations), value, None if args.all else args.ids)
     except KeyError as exc:
         return _fail(f"{corpus.display(path)}: no suggested mention or quote {exc.args[0]!r}")
     data = jsonio.canonical_dumps(gold, schema.ANNOTATIONS).encode("utf-8")
@@ -69,8 +71,10 @@ def run(args: argparse.Namespace) -> int:
         return _fail(f"{corpus.display(folder / corpus.ANNOTATIONS)} would not validate: {first.message}")
     write_atomic(folder / corpus.ANNOTATIONS, data)
     write_atomic(path, accept.dumps(left))
+    there = f" ({', '.join(already)} already in gold, not added again)" if already else ""
     print(
-        f"{corpus.display(folder / corpus.ANNOTATIONS)}: accepted {', '.join(taken)}; {len(left['mentions']) + len(left['quotes'])} suggestions left"
+        f"{corpus.display(folder / corpus.ANNOTATIONS)}: accepted {', '.join(taken)}{there}; "
+        f"{len(left['mentions']) + len(left['quotes'])} suggestions left"
     )
     return EXIT_OK
 

@@ -1,7 +1,8 @@
 """``newsanno adjudicate A.json B.json --record adjudication.json [--out merged.json]``.
 
 Creates or updates the record of the disagreements between A and B (new items open, decided
-items kept with their decision and reason), prints each open item on one line and exits 1
+items kept with their decision and reason); a record made for other inputs (A and B swapped,
+or the merged gold given as A) is refused and left as it was, prints each open item on one line and exits 1
 while any is open; once all are decided, merges A and B by the decisions, checks the result
 and writes ``--out`` canonically.
 """
@@ -18,6 +19,7 @@ from newsanno.atomic import write_atomic
 from newsanno.cli import EXIT_INVALID, EXIT_OK, EXIT_USAGE, SUBCOMMANDS, report
 from newsanno.cli.common import limits_from
 from newsanno.problems import Problem, has_errors
+from newsanno.publish.checksums import file_sha256
 from newsanno.review import adjudicate, adjudication_merge
 from newsanno.validate import DEFAULT_MAX_DEPTH, DEFAULT_MAX_FILE_BYTES, annotation_problems, decode_text, read_bytes, schema_problems
 from newsanno.validate.annotators import ADJUDICATION_SCHEMA, read_json
@@ -75,9 +77,14 @@ def run(args: argparse.Namespace) -> int:
     if has_errors(problems) or a is None or b is None:
         report.emit(problems, "text")
         return EXIT_INVALID
+    given = {"a": (args.a.name, file_sha256(args.a)), "b": (args.b.name, file_sha256(args.b))}
     if record is None:
         record = adjudicate.new_record(a["document_id"], args.a.name, args.b.name)
-    record, notes = adjudicate.update_record(record, adjudicate.disagreements(a, b))
+    refused = adjudicate.input_problems(record, given, str(args.record))
+    if refused:
+        report.emit(refused, "text")
+        return EXIT_INVALID
+    record, notes = adjudicate.update_record(adjudicate.stamp(record, given), adjudicate.disagreements(a, b))
     if args.date:
         record["date"] = args.date
     data = jsonio.canonical_dumps(record, ADJUDICATION_SCHEMA).encode("utf-8")

@@ -21,9 +21,12 @@ def register(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
 def run(args: argparse.Namespace) -> int:
     try:
         count = history.checkout(args.repo, args.version, args.dest)
+        release = history.release_of(args.repo, args.version if args.version.startswith("v") else f"v{args.version}")
     except history.HistoryError as exc:
         print(f"newsanno checkout: {exc}", file=sys.stderr)
         return EXIT_INVALID
+    if release is not None and release.tag_note:
+        print(f"newsanno checkout: warning: {release.tag_note}", file=sys.stderr)
     print(f"newsanno checkout: wrote {count} files of {args.version} to {args.dest}; all match its SHA256SUMS", file=sys.stderr)
     print(f'load it with: datasets.load_dataset("{args.dest}", CONFIG)', file=sys.stderr)
     return EXIT_OK

@@ -30,6 +30,7 @@ def run(args: argparse.Namespace) -> int:
                 "date": r.date,
                 "commit": r.commit,
                 "tagged": r.tagged,
+                "tag_commit": r.tag_commit,
                 "sha256sums": r.sums_sha256,
             }
             for r in found
@@ -40,8 +41,11 @@ def run(args: argparse.Namespace) -> int:
     for r in found:
         print(
             f"{history.format_version(r.version):<8} {r.date or '(none)':<11} {(r.commit or '(none)')[:12]:<13} "
-            f"{'yes' if r.tagged else 'no':<4} {r.sums_sha256 or '(none)'}"
+            f"{('moved' if r.tag_note else 'yes') if r.tagged else 'no':<4} {r.sums_sha256 or '(none)'}"
         )
+    for r in found:
+        if r.tag_note:
+            print(f"newsanno versions: warning: {r.tag_note}", file=sys.stderr)
     if not found:
         print("(no release recorded)")
     return EXIT_OK

@@ -7,6 +7,12 @@ free ``E`` id (name, type and Wikidata id as suggested).  An accepted quote gets
 ``Q`` id and brings its suggested speaker mention along, so its speaker ids point into gold (a
 speaker that is already a gold mention stays as it is).  A suggested pronoun or nominal linked to
 an entity of the document (same name and type) joins that entity's chain.
+
+Accepting is idempotent: a suggestion whose span gold already holds (a mention, a quote) is
+recognised as already there and not added again, so ``accept`` re-run after a crash between
+its two writes (gold first, then suggestions.json) finishes the job instead of doubling it.
+A span is an annotation's identity: ``validate`` refuses two quotes (or claims, or mentions)
+on one span.
 """
 
 from __future__ import annotations
@@ -97,6 +103,10 @@ class _Merger:
         self.entities = {e["id"]: e for e in sugg["entities"]}
         self.mentions = {m["id"]: m for m in sugg["mentions"]}
         self.mention_ids: dict[str, str] = {}  # suggested mention id -> gold id
+        # What gold already holds, by span: a suggestion found there was accepted before (or annotated by hand).
+        self.gold_mention_at = {(m["start"], m["end"]): m for m in reversed(self.gold["mentions"])}
+        self.gold_quote_at = {(q["start"], q["end"]): q["id"] for q in self.gold["quotes"]}
+        self.already: list[str] = []  # suggestion ids found in gold
 
     def _entity(self, sid: str) -> str:
         want = self.entities[sid]
@@ -110,24 +120,38 @@ class _Merger:
     def mention(self, sid: str) -> str:
         if sid not in self.mention_ids:
             item = self.mentions[sid]
+            there = self.gold_mention_at.get((item["start"], item["end"]))
+            if there is not None:
+                self.already.append(sid)
+                self.mention_ids[sid] = there["id"]
+                return self.mention_ids[sid]
             mid = _next_id("M", (m["id"] for m in self.gold["mentions"]))
-            self.gold["mentions"].append({**item, "id": mid, "entity_id": self._entity(item["entity_id"])})
+            new = {**item, "id": mid, "entity_id": self._entity(item["entity_id"])}
+            self.gold["mentions"].append(new)
+            self.gold_mention_at[(item["start"], item["end"])] = new
             self.mention_ids[sid] = mid
         return self.mention_ids[sid]
 
     def quote(self, item: dict[str, Any]) -> None:
+        if (item["start"], item["end"]) in self.gold_quote_at:
+            self.already.append(item["id"])
+            return
         qid = _next_id("Q", (q["id"] for q in self.gold["quotes"]))
         speaker = item["speaker_mention_id"]
         new = {**item, "id": qid}
         # A speaker guess is a suggested mention (it comes along) or a gold one (``suggest`` with gold names).
         if speaker is not None and speaker in self.mentions:
             new["speaker_mention_id"] = self.mention(speaker)
-            new["speaker_entity_id"] = next(m["entity_id"] for m in self.gold["mentions"] if m["id"] == new["speaker_mention_id"])
+            new["speaker_entity_id"] = self.gold_mention_at[(self.mentions[speaker]["start"], self.mentions[speaker]["end"])]["entity_id"]
         self.gold["quotes"].append(new)
+        self.gold_quote_at[(item["start"], item["end"])] = qid
 
 
-def accept(gold: dict[str, Any], sugg: dict[str, Any], ids: list[str] | None) -> tuple[dict[str, Any], dict[str, Any], list[str]]:
-    """Gold with the suggestions ``ids`` (all when None) added, the suggestions left, and the ids taken.
+def accept(
+    gold: dict[str, Any], sugg: dict[str, Any], ids: list[str] | None
+) -> tuple[dict[str, Any], dict[str, Any], list[str], list[str]]:
+    """Gold with the suggestions ``ids`` (all when None) added, the suggestions left, the ids taken,
+    and of those the ids that gold already held (on the same span), which were not added again.
 
     Raises KeyError naming an id that is not a suggested mention or quote.
     """
@@ -141,7 +165,7 @@ def accept(gold: dict[str, Any], sugg: dict[str, Any], ids: list[str] | None) ->
         if q["id"] in wanted:
             merger.quote(q)
     taken = set(wanted) | set(merger.mention_ids)
-    return merger.gold, _without(sugg, taken), sorted(taken, key=known.index)
+    return merger.gold, _without(sugg, taken), sorted(taken, key=known.index), sorted(merger.already, key=known.index)
 
 
 def reject(sugg: dict[str, Any], ids: list[str]) -> tuple[dict[str, Any], list[str]]:

@@ -25,6 +25,7 @@ plus ``reasons`` (item id -> source and reason).  Pure functions: the CLI reads 
 
 from __future__ import annotations
 
+import bisect
 import functools
 import json
 import re
@@ -177,8 +178,20 @@ class _Builder:
         return item
 
 
-def _free(taken: list[tuple[int, int]], start: int, end: int) -> bool:
-    return all(end <= a or b <= start for a, b in taken)
+class _Taken:
+    """The characters of a text already covered by a chosen match: one byte each, so that
+    checking and marking a span costs its length, not the number of matches before it."""
+
+    def __init__(self, size: int, spans: Iterable[tuple[int, int]] = ()) -> None:
+        self._mask = bytearray(size)
+        for start, end in spans:
+            self.add(start, end)
+
+    def free(self, start: int, end: int) -> bool:
+        return self._mask.find(1, start, end) == -1
+
+    def add(self, start: int, end: int) -> None:
+        self._mask[start:end] = b"\x01" * (end - start)
 
 
 def name_matches(text: str, names: dict[str, Name]) -> list[tuple[int, Name]]:
@@ -186,32 +199,35 @@ def name_matches(text: str, names: dict[str, Name]) -> list[tuple[int, Name]]:
     boundaries = grapheme_boundaries(text)
     found = [(start, name) for name in names.values() for start in token_occurrences(text, name.text, boundaries)]
     found.sort(key=lambda f: (-len(f[1].text), f[0]))
-    taken: list[tuple[int, int]] = []
+    taken = _Taken(len(text))
     chosen = []
     for start, name in found:
-        if _free(taken, start, start + len(name.text)):
-            taken.append((start, start + len(name.text)))
+        if taken.free(start, start + len(name.text)):
+            taken.add(start, start + len(name.text))
             chosen.append((start, name))
     return sorted(chosen, key=lambda c: c[0])
 
 
 def pattern_matches(text: str, taken: list[tuple[int, int]]) -> list[tuple[int, str, str]]:
     """(start, matched text, label) of number and date patterns that overlap nothing in ``taken`` nor each other."""
-    taken = list(taken)
+    covered = _Taken(len(text), taken)
     found = []
     for label, pattern in PATTERNS:
         for match in pattern.finditer(text):
-            if _free(taken, match.start(), match.end()):
-                taken.append(match.span())
+            if covered.free(match.start(), match.end()):
+                covered.add(*match.span())
                 found.append((match.start(), match.group(), label))
     return sorted(found)
 
 
-def _sentence(text: str, start: int, end: int) -> tuple[int, int]:
-    """The stretch from the sentence end before ``start`` to the sentence end after ``end`` (a paragraph at most)."""
-    left = 0
-    for match in _SENTENCE_END.finditer(text, 0, start):
-        left = match.end()
+def _sentence(text: str, start: int, end: int, ends: list[int]) -> tuple[int, int]:
+    """The stretch from the sentence end before ``start`` to the sentence end after ``end`` (a paragraph at most).
+
+    ``ends`` are the ends of every :data:`_SENTENCE_END` match in ``text``, found once: the last
+    one at or before ``start`` is a bisection away (a scan from 0 per quote was quadratic).
+    """
+    before = bisect.bisect_right(ends, start)
+    left = ends[before - 1] if before else 0
     if _SENTENCE_END.match(text, end - 2) or _SENTENCE_END.match(text, end - 1):
         return left, end  # a passage ending in '."' or '!”' ends its sentence too
     right_match = _SENTENCE_END.search(text, end)
@@ -259,10 +275,13 @@ def quote_candidates(text: str, speakers: list[dict[str, Any]]) -> list[tuple[di
     ``speakers`` are the mentions that may speak (PERSON or ORG, any form).
     """
     found: list[tuple[dict[str, Any], str]] = []
+    ends = [m.end() for m in _SENTENCE_END.finditer(text)]  # once: each quote's sentence is a bisection away
+    speakers = sorted(speakers, key=lambda m: m["start"])
+    starts = [m["start"] for m in speakers]
     for match in _QUOTE_PASSAGES.finditer(text):
         group = next(g for g in (1, 2, 3) if match.group(g) is not None)
         start, end = match.start(group), match.end(group)
-        lo, hi = _sentence(text, match.start(), match.end())
+        lo, hi = _sentence(text, match.start(), match.end(), ends)
         cue = _cue_in(text, lo, match.start(), match.start()) or _cue_in(text, match.end(), hi, match.end())
         para = _paragraph_start(text, match.start())
         if cue is None:
@@ -276,7 +295,8 @@ def quote_candidates(text: str, speakers: list[dict[str, Any]]) -> list[tuple[di
             who = f", speaker {previous['_speaker_text']!r}" if previous["_speaker_text"] else ""
             found.append((item, f"a quoted passage with no cue of its own right after a quote: its cue {previous['cue']['text']!r}{who}"))
             continue
-        speaker = _speaker(text, lo, hi, cue, (match.start(), match.end()), speakers)
+        near = speakers[bisect.bisect_left(starts, lo) : bisect.bisect_right(starts, hi)]  # those starting in the sentence
+        speaker = _speaker(text, lo, hi, cue, (match.start(), match.end()), near)
         item = {
             "start": start,
             "end": end,
@@ -308,6 +328,7 @@ def _coref(out: _Builder, text: str, gold: Annotations | None, taken: list[tuple
     """Suggested PRO and NOM mentions with guessed entities (third person and nominals), then quotes, then first and second person."""
     gold_mentions = list(gold["mentions"]) if gold else []
     gold_entities = {e["id"]: e for e in gold["entities"]} if gold else {}
+    covered = _Taken(len(text), taken)
     genders: dict[str, set[str]] = {}
     earlier: list[tuple[int, coref_guess.Referent]] = []
     entity_of: dict[str, str] = {}  # referent key -> suggested entity id
@@ -334,7 +355,7 @@ def _coref(out: _Builder, text: str, gold: Annotations | None, taken: list[tuple
     later = []
     for c in coref_guess.candidates(text):
         # Already annotated; a pronoun inside a name or value; a nominal whose head is part of a name ("the Supreme Court").
-        if (c.start, c.end) in gold_spans or not _free(taken, c.end - 1 if c.form == "NOM" else c.start, c.end):
+        if (c.start, c.end) in gold_spans or not covered.free(c.end - 1 if c.form == "NOM" else c.start, c.end):
             continue
         if c.form == "PRO" and coref_guess.features(c.text)[0] != "3":
             later.append(c)
@@ -411,11 +432,12 @@ def suggest(doc_id: str, text: str, names: dict[str, Name], gold: Annotations | 
     out = _Builder(doc_id)
     taken: list[tuple[int, int]] = []
     gold_taken = [(m["start"], m["end"]) for m in gold["mentions"] if m["form"] == "NAM"] if gold else []
+    gold_names = _Taken(len(text), gold_taken)
     for start, name in name_matches(text, names):
         end = start + len(name.text)
         taken.append((start, end))
         # Names are flat: one overlapping a gold name could never be accepted.
-        if (start, end, name.label) not in known_mentions and _free(gold_taken, start, end):
+        if (start, end, name.label) not in known_mentions and gold_names.free(start, end):
             eid = out.entity(name.entity_name, name.label, name.wikidata)
             out.mention(start, name.text, name.label, eid, "corpus", f"annotated as {name.label} {name.entity_name!r} in the corpus")
     for start, matched, label in pattern_matches(text, taken + gold_taken):

@@ -3,13 +3,16 @@
 Git tags do not travel with every copy of a repository (a plain ``git clone`` of a branch, an
 archive, a mirror), so a release is recognised from what every copy has: its entry
 ``## [X.Y.Z] - DATE`` in CHANGELOG.md and its commit ``Release vX.Y.Z``, whose pyproject.toml
-says ``version = "X.Y.Z"``.  A tag, where there is one, only confirms it.  From a release's
-commit the dataset folder of that version can be written out again exactly, checked against
-the SHA256SUMS it shipped with.
+says ``version = "X.Y.Z"`` and whose CHANGELOG.md has that entry.  A tag, where there is one,
+only confirms it: a tag moved to another commit (or pointing at a commit that is no release) is
+reported, never followed, so ``checkout 1.0.0`` cannot be made to hand out some other commit's
+data as release 1.0.0.  From a release's commit the dataset folder of that version can be
+written out again exactly, checked against the SHA256SUMS it shipped with.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import os
 import re
@@ -17,6 +20,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsanno import guard
 from newsanno.publish import checksums
 from newsanno.releases import revisions
 from newsanno.validate.reading import ProseError, read_prose
@@ -52,13 +56,27 @@ class Release:
 
     version: Version
     date: str | None  # from CHANGELOG.md
-    commit: str | None  # the release commit (or the commit a tag points at)
-    tagged: bool
+    commit: str | None  # the release commit; never taken from a tag
+    tagged: bool  # a tag vX.Y.Z exists (whether or not it agrees)
     sums_sha256: str | None  # sha256 of dataset/SHA256SUMS at the commit
+    tag_commit: str | None = None  # the commit the tag points at
 
     @property
     def name(self) -> str:
         return "v" + format_version(self.version)
+
+    @property
+    def tag_note(self) -> str | None:
+        """Why the tag does not confirm this release (it is not followed); None when it does or there is none."""
+        if not self.tagged or self.tag_commit == self.commit:
+            return None
+        tag = (self.tag_commit or "?")[:12]
+        if self.commit is None:
+            return (
+                f"tag {self.name} points at {tag}, which is no release commit ('Release {self.name}' with pyproject.toml "
+                f"version {format_version(self.version)} and its CHANGELOG.md entry); the tag is not followed"
+            )
+        return f"tag {self.name} points at {tag}, not at the release commit {self.commit[:12]}; the tag is not followed"
 
 
 def git(repo: Path, *args: str, binary: bool = False) -> str:
@@ -90,7 +108,8 @@ def project_version(pyproject: str) -> Version | None:
 
 
 def _release_commits(repo: Path) -> dict[Version, str]:
-    """Commits whose subject is ``Release vX.Y.Z`` and whose pyproject.toml says X.Y.Z (newest wins)."""
+    """Commits whose subject is ``Release vX.Y.Z``, whose pyproject.toml says X.Y.Z and whose
+    CHANGELOG.md has the entry ``## [X.Y.Z]`` (newest wins)."""
     found: dict[Version, str] = {}
     log = git(repo, "log", "--format=%H %s", "--extended-regexp", "--grep=^Release v[0-9]", "HEAD")
     for line in log.splitlines():
@@ -99,7 +118,11 @@ def _release_commits(repo: Path) -> dict[Version, str]:
         if match is None:
             continue
         version = (int(match[1]), int(match[2]), int(match[3]))
-        if version not in found and _show(repo, commit, "pyproject.toml", version_only=True) == version:
+        if (
+            version not in found
+            and _show(repo, commit, "pyproject.toml", version_only=True) == version
+            and _has_entry(repo, commit, version)
+        ):
             found[version] = commit
     return found
 
@@ -109,6 +132,11 @@ def _show(repo: Path, commit: str, path: str, *, version_only: bool = False) -> 
     if data is None:
         return None
     return project_version(data.decode("utf-8")) if version_only else None
+
+
+def _has_entry(repo: Path, commit: str, version: Version) -> bool:
+    data = _optional(repo, commit, "CHANGELOG.md")
+    return data is not None and version in changelog_versions(data.decode("utf-8", errors="replace"))
 
 
 def _tags(repo: Path) -> dict[Version, str]:
@@ -136,8 +164,9 @@ def releases(repo: Path) -> list[Release]:
     commits, tags = _release_commits(repo), _tags(repo)
     found = []
     for version in sorted(dates.keys() | commits.keys() | tags.keys()):
-        commit = tags.get(version) or commits.get(version)
-        found.append(Release(version, dates.get(version), commit, version in tags, _sums_digest(repo, commit) if commit else None))
+        commit = commits.get(version)
+        sums = _sums_digest(repo, commit) if commit else None
+        found.append(Release(version, dates.get(version), commit, version in tags, sums, tags.get(version)))
     return found
 
 
@@ -160,15 +189,31 @@ def highest_recorded(repo: Path) -> tuple[Version, str] | None:
     return top, ", ".join(places[top])
 
 
+def release_of(repo: Path, rev: str) -> Release | None:
+    """The release ``vX.Y.Z`` names (None for any other revision); HistoryError when there is no release commit."""
+    if not (rev.startswith("v") and (version := parse_version(rev[1:])) is not None):
+        return None
+    release = next((r for r in releases(repo) if r.version == version), None)
+    if release is None or release.commit is None:
+        why = (
+            release.tag_note
+            if release is not None and release.tag_note
+            else f"no commit 'Release {rev}' whose pyproject.toml and CHANGELOG.md record {rev[1:]}"
+        )
+        raise HistoryError(f"{rev} is not a release of this repository ({why})")
+    return release
+
+
 def resolve(repo: Path, rev: str) -> str:
-    """A git revision for ``rev``: ``vX.Y.Z`` resolves through its tag or its release commit,
-    anything else is passed to git as it is."""
-    if rev.startswith("v") and (version := parse_version(rev[1:])) is not None:
-        release = next((r for r in releases(repo) if r.version == version and r.commit), None)
-        if release is None:
-            raise HistoryError(f"{rev} is not a release of this repository (no tag and no 'Release {rev}' commit)")
-        return release.commit  # type: ignore[return-value]
-    return rev
+    """A git revision for ``rev``: ``vX.Y.Z`` resolves to its release commit (a tag is never
+    followed), anything else is passed to git as it is."""
+    release = release_of(repo, rev)
+    return rev if release is None else release.commit  # type: ignore[return-value]
+
+
+# A checkout writes a new folder: never into or around the corpus, its schemas, its dataset or git's store.
+CHECKOUT_OUTPUT = guard.Output("release dataset folder", folder=True, marker=lambda _folder: False)
+PROTECTED = ("raw", "schema", DATASET, ".git")
 
 
 def checkout(repo: Path, version: str, dest: Path) -> int:
@@ -179,25 +224,33 @@ def checkout(repo: Path, version: str, dest: Path) -> int:
     verification ``dest`` is removed again.
     """
     commit = resolve(repo, version if version.startswith("v") else f"v{version}")
+    # force: checkout has no --force; the check below refuses every folder that is not new or empty.
+    refused = guard.output_problems(dest, CHECKOUT_OUTPUT, [repo / name for name in PROTECTED], force=True)
+    if refused:
+        raise HistoryError(f"{refused[0].file}: {refused[0].message}")
     if dest.is_symlink() or (dest.exists() and (not dest.is_dir() or any(dest.iterdir()))):
         raise HistoryError(f"{dest} exists and is not an empty folder; give a new folder")
     listing = git(repo, "ls-tree", "-r", "-z", "--full-tree", commit, "--", DATASET)
     entries = [line.split("\t", 1) for line in listing.split("\0") if line]
     if not entries:
         raise HistoryError(f"{version}: the release commit {commit[:12]} has no {DATASET}/ folder")
-    dest.mkdir(parents=True, exist_ok=True)
     try:
-        _write_entries(repo, version, entries, dest)
-    except BaseException:
-        _empty(dest)
-        raise
+        dest.mkdir(parents=True, exist_ok=True)
+        try:
+            _write_entries(repo, version, entries, dest)
+        except BaseException:
+            _empty(dest)
+            raise
+    except OSError as exc:  # a full or read-only file system, a missing permission: one line, nothing kept
+        raise HistoryError(f"{dest}: cannot write: {exc.strerror or exc} [Errno {exc.errno}]; nothing of {version} was kept") from exc
     return len(entries)
 
 
 def _empty(folder: Path) -> None:
     """Remove what a failed checkout wrote, leaving the (empty) folder the user named."""
     for child in folder.iterdir():
-        shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
+        with contextlib.suppress(OSError):  # on a read-only file system nothing was written to remove
+            shutil.rmtree(child) if child.is_dir() and not child.is_symlink() else child.unlink()
 
 
 def _write_entries(repo: Path, version: str, entries: list[list[str]], dest: Path) -> None:

@@ -14,6 +14,12 @@ triples.  :func:`newsanno.review.adjudication_merge.merge` turns the decided rec
 An item's id is its class and A's span (B's, for what only B has), e.g.
 ``claim.checkworthiness@1200-1264``: stable as long as the annotations do not change, so a
 record can be updated without losing decisions.
+
+A record names its inputs -- A's and B's file names and sha256 digests -- and is only ever
+updated from those inputs: A and B swapped (by name or by content), or another file (the merged
+gold) given as A, is refused by :func:`input_problems` before anything is rewritten, since an
+update from the wrong inputs would reopen or drop every decision.  Records made before the
+digests were kept are read as they are and get them on their next write.
 """
 
 from __future__ import annotations
@@ -25,6 +31,7 @@ from typing import Any
 
 from newsanno.disjoint import DisjointSets
 from newsanno.model import Annotations
+from newsanno.problems import Problem
 
 Span = tuple[int, int]
 DECISIONS = ("keep_a", "keep_b", "edit")
@@ -134,13 +141,20 @@ def _overlaps(x: Span, y: Span) -> bool:
 
 
 def span_pairs(only_a: list[Span], only_b: list[Span]) -> list[tuple[Span, Span]]:
-    """Unmatched spans of A and B that overlap, paired one to one in text order."""
-    pairs, taken = [], set()
+    """Unmatched spans of A and B that overlap, paired one to one in text order: each span of A
+    (sorted) with the first span of B (sorted) that overlaps it and is not paired yet.
+
+    One pass over both: a span of B that ends before the current span of A starts overlaps no
+    later one either, and is passed for good; the first one left either overlaps or starts
+    after it ends, as do all behind it.
+    """
+    pairs, i = [], 0
     for sa in only_a:
-        sb = next((s for s in only_b if s not in taken and _overlaps(sa, s)), None)
-        if sb is not None:
-            taken.add(sb)
-            pairs.append((sa, sb))
+        while i < len(only_b) and only_b[i][1] <= sa[0]:
+            i += 1
+        if i < len(only_b) and _overlaps(sa, only_b[i]):
+            pairs.append((sa, only_b[i]))
+            i += 1
     return pairs
 
 
@@ -221,6 +235,37 @@ def disagreements(a: Annotations, b: Annotations) -> list[Item]:
 def new_record(document_id: str, a_name: str, b_name: str) -> dict[str, Any]:
     """An empty record: no date, no items."""
     return {"version": RECORD_VERSION, "document_id": document_id, "a": a_name, "b": b_name, "date": None, "items": []}
+
+
+def input_problems(record: dict[str, Any], given: dict[str, tuple[str, str]], shown: str) -> list[Problem]:
+    """Why ``record`` must not be updated from the inputs ``given`` (side -> (file name, sha256)).
+
+    The names must be the record's; and where the record keeps digests, neither input may be
+    the other side's file as the record last saw it (a swap made by copying, not renaming).
+    """
+    names = {side: record[side] for side in ("a", "b")}
+    if names != {side: name for side, (name, _) in given.items()}:
+        swapped = {side: name for side, (name, _) in given.items()} == {"a": names["b"], "b": names["a"]}
+        why = "A and B are swapped" if swapped else "these are not its inputs"
+        message = (
+            f"records A={names['a']} and B={names['b']}, given A={given['a'][0]} and B={given['b'][0]}: {why}; "
+            "updating it would drop its decisions"
+        )
+        return [Problem(shown, message, "adjudication.inputs", pointer="/a", hint=f"run: newsanno adjudicate {names['a']} {names['b']}")]
+    digests = {side: record.get(f"{side}_sha256") for side in ("a", "b")}
+    for side, other in (("a", "b"), ("b", "a")):
+        digest = given[side][1]
+        if digests[other] is not None and digest == digests[other] and digest != digests[side]:
+            message = f"the file given as {side.upper()} ({given[side][0]}) holds what the record adjudicated as {other.upper()}: A and B are swapped"
+            return [
+                Problem(shown, message, "adjudication.inputs", pointer=f"/{side}_sha256", hint="give the record's A and B in its order")
+            ]
+    return []
+
+
+def stamp(record: dict[str, Any], given: dict[str, tuple[str, str]]) -> dict[str, Any]:
+    """The record naming ``given`` (side -> (file name, sha256)) as the inputs it was last updated from."""
+    return {**record, **{f"{side}_sha256": digest for side, (_, digest) in given.items()}}
 
 
 def update_record(record: dict[str, Any], items: list[Item]) -> tuple[dict[str, Any], list[str]]:

@@ -10,6 +10,7 @@ A's order, then B's new ones in order of first mention.
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
@@ -60,7 +61,14 @@ def _decide(layer: str, va: View, vb: View, entries: dict[str, dict[str, Any]]) 
 
 
 def _cluster(mentions: Decided, va: View, vb: View, entries: dict[str, dict[str, Any]]) -> list[list[Span]]:
-    uf = DisjointSets(list(mentions))
+    uf: DisjointSets[Span] = DisjointSets(list(mentions))
+    won = shared_clusters(uf, mentions, va, vb, entries)
+    _join_kept(uf, won, mentions, va, vb)
+    return sorted((sorted(g, key=text_order) for g in uf.groups()), key=lambda g: text_order(g[0]))
+
+
+def shared_clusters(uf: DisjointSets[Span], mentions: Decided, va: View, vb: View, entries: dict[str, dict[str, Any]]) -> dict[Span, str]:
+    """Union the shared mentions as each component's clustering was decided; returns whose it followed per span."""
     won: dict[Span, str] = {}  # shared span -> whose clustering it follows
     for spans, pa, _ in components(va, vb):
         entry = entries.get(f"coref.entity@{_key(spans[0])}")
@@ -73,18 +81,69 @@ def _cluster(mentions: Decided, va: View, vb: View, entries: dict[str, dict[str,
             for s in kept[1:]:
                 uf.union(s, kept[0])
         won.update(dict.fromkeys(spans, side))
+    return won
+
+
+def _join_kept(uf: DisjointSets[Span], won: dict[Span, str], mentions: Decided, va: View, vb: View) -> None:
     merged_at = {(side, orig): s for s, (_, side, orig, _) in mentions.items()}
+    # A mention only one side kept joins its entity's other mentions on that side: each one
+    # placed in the merge (shared, or kept from that side), preferring those whose clustering
+    # that side won.  Per (side, entity), the placed mentions are listed once with the mention
+    # of that side they stand for (their origin); a mention joins all of them but those of its own
+    # origin -- done with chain links and bridges, linear in the entity's size, not quadratic.
+    members: dict[tuple[str, str], list[Span]] = defaultdict(list)
+    for side, view in (("a", va), ("b", vb)):
+        for t in view.mentions:
+            members[side, view.entity_of[t]].append(t)
+    joining: dict[tuple[str, str], list[tuple[Span, Span]]] = defaultdict(list)  # (side, entity) -> [(merged span, origin)]
     for s, (_, side, orig, _) in mentions.items():
-        if side == "both":
+        if side != "both":
+            joining[side, (va if side == "a" else vb).entity_of[orig]].append((s, orig))
+    for (side, entity), joiners in joining.items():
+        mates = members[side, entity]
+        placed = [(t, t) for t in mates if t in won and t in mentions] + [(merged_at[side, t], t) for t in mates if (side, t) in merged_at]
+        good = [(t, o) for t, o in placed if t not in won or won[t] in (side, "both")]
+        _join_all_but_own(uf, joiners, good, placed)
+
+
+def _join_all_but_own(
+    uf: DisjointSets[Span], joiners: list[tuple[Span, Span]], good: list[tuple[Span, Span]], placed: list[tuple[Span, Span]]
+) -> None:
+    """Union each joiner ``(s, origin)`` with every span of ``good`` whose origin is not its own
+    (or, when there is none, with the first such span of ``placed``), in time linear in the lists.
+
+    Linking ``s`` to the first span of good-without-its-origin and that sublist into one chain
+    connects exactly what linking ``s`` to each of them does.  A chain link between neighbours
+    of ``good`` is valid for every joiner of another origin than the two it touches; where a
+    joiner's own origin is left out, a bridge links the spans either side of the gap.
+    """
+    origins = {o for _, o in joiners}
+    for j in range(len(good) - 1):
+        touched = {good[j][1], good[j + 1][1]}
+        if not origins <= touched:  # some joiner has neither origin: the link is in its chain
+            uf.union(good[j][0], good[j + 1][0])
+    at: dict[Span, list[int]] = defaultdict(list)
+    for i, (_, o) in enumerate(good):
+        at[o].append(i)
+    for s, own in joiners:
+        gaps = at.get(own, [])
+        first = next((t for t, o in good[:3] if o != own), None) if len(gaps) < 3 else next((t for t, o in good if o != own), None)
+        if first is None:
+            first = next((t for t, o in placed if o != own), None)
+            if first is not None:
+                uf.union(s, first)
             continue
-        view = va if side == "a" else vb
-        entity = view.entity_of[orig]
-        mates = [t for t in view.mentions if t != orig and view.entity_of[t] == entity]
-        placed = [t for t in mates if t in won and t in mentions] + [merged_at[side, t] for t in mates if (side, t) in merged_at]
-        good = [t for t in placed if t not in won or won[t] in (side, "both")]
-        for t in good or placed[:1]:
-            uf.union(s, t)
-    return sorted((sorted(g, key=text_order) for g in uf.groups()), key=lambda g: text_order(g[0]))
+        uf.union(s, first)
+        # Bridges over each run of the joiner's own origin, between the spans either side of it.
+        i = 0
+        while i < len(gaps):
+            k = i
+            while k + 1 < len(gaps) and gaps[k + 1] == gaps[k] + 1:
+                k += 1
+            left, right = gaps[i] - 1, gaps[k] + 1
+            if left >= 0 and right < len(good):
+                uf.union(good[left][0], good[right][0])
+            i = k + 1
 
 
 def _fresh(prefix: str, used: set[str]) -> Iterator[str]:

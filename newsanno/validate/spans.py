@@ -1,7 +1,8 @@
 """The span rules: offsets that index text.txt correctly, and flat names.
 
 A span (a mention, a quote, a quote's cue) must be ordered, in range, on grapheme cluster
-boundaries, and point at its own ``text``; NAM mentions may not overlap.  Each rule's cheap
+boundaries, and point at its own ``text``; NAM mentions may not overlap; no two quotes, no two
+claims and no two mentions share a span (a re-run merge must not add an item twice unnoticed).  Each rule's cheap
 clean-check sits beside its explaining check (see :mod:`newsanno.validate.rule`).
 """
 
@@ -153,8 +154,46 @@ def _names_explain(scope: Scope) -> Iterator[tuple[Order, Problem]]:
             last_end, last_id = end, mid
 
 
+# Layers where one span is one annotation: a second quote or claim on the same span is the same one twice.
+_ONE_PER_SPAN = ("mentions", "quotes", "claims")
+
+
+def _both_named(x: dict[str, Any], y: dict[str, Any]) -> bool:
+    """Two NAM mentions on one span: already reported by the flat-names rule, not again."""
+    return x.get("form") == "NAM" and y.get("form") == "NAM"
+
+
+def _spans_clean(ann: Annotations, _text: str) -> bool:
+    for layer in _ONE_PER_SPAN:
+        items = cast(list[dict[str, Any]], ann[layer])  # type: ignore[literal-required]
+        if len({(x["start"], x["end"]) for x in items}) != len(items) and list(_repeats(list(enumerate(items)))):
+            return False
+    return True
+
+
+def _repeats(items: list[tuple[int, dict[str, Any]]]) -> Iterator[tuple[int, dict[str, Any], dict[str, Any]]]:
+    """(index, item, the first item on its span) for every later item on an already used span."""
+    first: dict[tuple[int, int], dict[str, Any]] = {}
+    for i, x in items:
+        seen = first.setdefault((x["start"], x["end"]), x)
+        if seen is not x and not _both_named(seen, x):
+            yield i, x, seen
+
+
+def _spans_explain(scope: Scope) -> Iterator[tuple[Order, Problem]]:
+    for layer in _ONE_PER_SPAN:
+        li = layer_index(layer)
+        for k, (i, x, seen) in enumerate(_repeats(scope.kept[layer])):
+            message = f"{layer[:-1]} on the same span {x['start']}-{x['end']} as {seen['id']!r}: the same annotation twice"
+            yield (
+                (LAYER, li, k, 1),
+                scope.problem(message, "span.duplicate", f"/{layer}/{i}", x["id"], f"keep one of {seen['id']!r} and {x['id']!r}"),
+            )
+
+
 RULES: tuple[Rule, ...] = (
     Rule("span offsets", _offsets_clean, _offsets_explain),
     # NAM mentions are flat, as in OntoNotes: no two may overlap.
     Rule("flat names", _names_clean, _names_explain),
+    Rule("one annotation per span", _spans_clean, _spans_explain),
 )
