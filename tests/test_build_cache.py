@@ -218,7 +218,8 @@ def _package_copy(dest: Path) -> Path:
 
 def _build_with(package: Path, raw: Path, out: Path, card: Path, *extra: str) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "PYTHONPATH": str(package)}
-    argv = [sys.executable, "-m", "newsanno", "build", "--raw", str(raw), "--out", str(out), "--card", str(card), *extra]
+    dating = [] if "--changelog" in extra else ["--no-changelog"]  # never whatever CHANGELOG.md the package folder holds
+    argv = [sys.executable, "-m", "newsanno", "build", "--raw", str(raw), "--out", str(out), "--card", str(card), *dating, *extra]
     return subprocess.run(argv, cwd=package, capture_output=True, text=True, env=env, timeout=600)
 
 

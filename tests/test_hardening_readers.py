@@ -29,10 +29,43 @@ def cli(*args: str | Path) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "newsanno", *map(str, args)], capture_output=True, text=True, timeout=HANG, cwd=ROOT)
 
 
+_NESTED: list[Path] = []
+
+
+def _unnest(top: Path) -> None:
+    """Remove a tree made by :func:`_nest` without recursion (pytest's own clean-up of its temporary
+    folders recurses, and a tree this deep left behind crashes a later pytest session's clean-up)."""
+    here = os.getcwd()
+    try:
+        os.chdir(top)
+        depth = 0
+        while os.path.isdir("d"):
+            os.chdir("d")
+            depth += 1
+        for name in os.listdir("."):
+            os.unlink(name)
+        for _ in range(depth):
+            os.chdir("..")
+            os.rmdir("d")
+    finally:
+        os.chdir(here)
+    top.rmdir()
+
+
+@pytest.fixture(autouse=True)
+def _remove_nested_trees():  # type: ignore[no-untyped-def]
+    yield
+    while _NESTED:
+        top = _NESTED.pop()
+        if top.is_dir() and not top.is_symlink():
+            _unnest(top)
+
+
 def _nest(folder: Path, depth: int = DEPTH) -> None:
-    """``depth`` nested folders under ``folder`` (made relative to keep each path short)."""
+    """``depth`` nested folders under ``folder`` (made relative to keep each path short); removed after the test."""
     here = os.getcwd()
     (folder / "deep").mkdir()
+    _NESTED.append(folder / "deep")
     os.chdir(folder / "deep")
     try:
         for _ in range(depth):
